@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { Database, SqlJsStatic, SqlValue } from 'sql.js';
-import { derivedRunFields, makeDataset, parsePythonFloat, Problems, sortExperiments, sortHistory, sortRuns, TAG } from './common';
+import { derivedRunFields, makeDataset, parsePythonFloat, Problems, sortExperiments, sortHistory, sortRuns } from './common';
 import type { MlflowDataset, MlflowExperiment, MlflowLifecycleStage, MlflowMetricPoint, MlflowRun, MlflowStore } from './model';
 import { emptyRecord, runStatusFromMlflow } from './model';
 
@@ -242,7 +242,8 @@ export async function readSqliteStore(dbPath: string, SQL: SqlJsStatic, opts: Re
   try {
     return readDatabase(db, absPath, file, problems, opts.signal);
   } catch (err) {
-    throw new Error(`${absPath} could not be read as an MLflow store: ${err instanceof Error ? err.message : String(err)}`);
+    if (opts.signal?.aborted) throw err;
+    throw new Error(`${absPath} could not be read as an MLflow store: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
   } finally {
     db.close();
   }
@@ -456,6 +457,3 @@ function readDatabase(db: Database, absPath: string, file: string, problems: Pro
   if (revision !== undefined) store.schemaRevision = revision;
   return store;
 }
-
-/** Kept for callers that want the context tag name without importing common. */
-export const DATASET_CONTEXT_TAG = TAG.datasetContext;

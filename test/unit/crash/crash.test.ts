@@ -68,7 +68,7 @@ describe('crash safety', () => {
     // Enough points that one save takes a while, so kills land inside writes.
     appendFileSync(file, Array.from({ length: 60_000 }, (_, i) => serializeEvent(makeEvent({ type: 'metric', runId, key: `m${i % 6}`, value: i, step: i, timestamp: i }))).join('\n') + '\n');
     let killedMidSave = 0;
-    for (const delay of [5, 40, 120, 260, 15, 80]) {
+    for (const delay of [5, 40, 120, 260, 15, 80, 30, 200, 60, 10]) {
       const { child, next } = startChild(['save-loop', ws]);
       assert.equal(await next(/^role /), 'role writer');
       await next(/saving/);
