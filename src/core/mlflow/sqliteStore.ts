@@ -147,6 +147,16 @@ class Reader {
     return [...this.rows(sql)];
   }
 
+  /** Rowid tables can be read in insertion order for free; WITHOUT ROWID tables cannot. */
+  hasRowid(table: string): boolean {
+    try {
+      this.db.prepare(`SELECT rowid FROM ${quoteIdent(table)} LIMIT 0`).free();
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
   columns(table: string): Set<string> {
     const cols = new Set<string>();
     // table_info rows: cid, name, type, notnull, dflt_value, pk
@@ -359,10 +369,13 @@ function readDatabase(db: Database, absPath: string, file: string, problems: Pro
   signal?.throwIfAborted();
 
   // Full metric histories; latest_metrics only stands in when the metrics table cannot be read.
-  let metricRows = reader.read(SPECS.metrics, true);
+  // Insertion order (rowid), so points with equal step and timestamp keep the order they were logged in;
+  // a plain SELECT may walk the covering primary-key index instead.
+  const rowidOrder = (table: string): string => (reader.tables.has(table) && reader.hasRowid(table) ? 'rowid' : '');
+  let metricRows = reader.read(SPECS.metrics, true, rowidOrder('metrics'));
   let fromLatest = false;
   if (!metricRows && reader.tables.has('latest_metrics')) {
-    metricRows = reader.read(SPECS.latestMetrics, false);
+    metricRows = reader.read(SPECS.latestMetrics, false, rowidOrder('latest_metrics'));
     if (metricRows) {
       fromLatest = true;
       problems.add({ file, table: 'latest_metrics', message: 'only the latest value of each metric is shown (from latest_metrics)' });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { appendFileSync, existsSync, readFileSync, statSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { describe, it } from 'node:test';
@@ -68,15 +68,23 @@ describe('crash safety', () => {
     // Enough points that one save takes a while, so kills land inside writes.
     appendFileSync(file, Array.from({ length: 60_000 }, (_, i) => serializeEvent(makeEvent({ type: 'metric', runId, key: `m${i % 6}`, value: i, step: i, timestamp: i }))).join('\n') + '\n');
     let killedMidSave = 0;
-    for (const delay of [5, 40, 120, 260, 15, 80, 30, 200, 60, 10]) {
+    const tmp = join(ws, '.mlops/tracking.db.tmp');
+    for (let round = 0; round < 8; round++) {
+      rmSync(tmp, { force: true }); // so that a temp file seen after the kill is this round's
       const { child, next } = startChild(['save-loop', ws]);
       assert.equal(await next(/^role /), 'role writer');
       await next(/saving/);
-      await new Promise((r) => setTimeout(r, delay));
+      // Even rounds: kill the moment the temp file appears (inside a save); odd rounds: after a delay.
+      if (round % 2 === 0) {
+        const until = Date.now() + 5000;
+        while (!existsSync(tmp) && Date.now() < until) await new Promise((r) => setImmediate(r));
+      } else {
+        await new Promise((r) => setTimeout(r, 7 * round));
+      }
       await killed(child);
       if (existsSync(join(ws, '.mlops/tracking.db.tmp'))) killedMidSave++; // the temp file was being written
       const store = await openSaved(ws); // throws if the file were half-written
-      assert.equal(store.countMetricPoints(), 60_000, `after a kill ${delay} ms into saving`);
+      assert.equal(store.countMetricPoints(), 60_000, `after kill number ${round + 1}`);
       store.close();
       // A stale lock from the killed process is taken over by the next start.
       const service = new TrackingService(ws, { staleMs: 100 });
