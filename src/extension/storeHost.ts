@@ -2,6 +2,7 @@
 // follows the log files with a file watcher, and reports problems to the user.
 import * as vscode from 'vscode';
 import { RUNS_DIR, MLOPS_DIR } from '../ingest/events';
+import { MLOpsContext } from '../sdk/context';
 import { TrackingService, type Role } from '../store/service';
 import type { IngestProblem } from '../store/store';
 import { Commands } from './commands/ids';
@@ -12,6 +13,7 @@ export class StoreHost implements vscode.Disposable {
   private starting?: Promise<TrackingService>;
   private service?: TrackingService;
   private ingestTimer?: NodeJS.Timeout;
+  private context?: MLOpsContext;
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
   private readonly roleChanged = new vscode.EventEmitter<Role>();
@@ -24,6 +26,8 @@ export class StoreHost implements vscode.Disposable {
 
   get workspaceFolder(): vscode.WorkspaceFolder | undefined { return this.folder; }
   get isStarted(): boolean { return this.service !== undefined; }
+  /** The service once started (tree items are only asked for after getChildren started it). */
+  get current(): TrackingService | undefined { return this.service; }
 
   /** The running service; starts it on first call. Rejects when no folder is open. */
   get(): Promise<TrackingService> {
@@ -55,6 +59,13 @@ export class StoreHost implements vscode.Disposable {
     return service;
   }
 
+  /** The SDK on this workspace, for commands that log or edit: they append events like any training script. */
+  async sdk(): Promise<MLOpsContext> {
+    if (!this.folder) throw new Error('Open a folder first: runs are tracked per workspace folder, in its .mlops/ folder.');
+    this.context ??= await MLOpsContext.open({ workspace: this.folder.uri.fsPath });
+    return this.context;
+  }
+
   /** Reads new log lines after the burst of file changes settles. */
   scheduleIngest(): void {
     if (!this.service) return;
@@ -72,7 +83,12 @@ export class StoreHost implements vscode.Disposable {
     }
   }
 
+  /** The most recent lines that could not be read (for the log and the tests). */
+  readonly recentProblems: IngestProblem[] = [];
+
   private reportProblems(problems: IngestProblem[]): void {
+    this.recentProblems.push(...problems);
+    this.recentProblems.splice(0, Math.max(0, this.recentProblems.length - 100));
     const first = problems[0];
     const where = `${first.file}:${first.line}`;
     const more = problems.length > 1 ? ` and ${problems.length - 1} more` : '';
