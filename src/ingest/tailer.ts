@@ -2,9 +2,9 @@
 // lines to the store, and leaves a half-written last line for the next pass.
 import { closeSync, existsSync, openSync, readSync, readdirSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
-import type { EventOrigin, IngestProblem, MetricPoint, TrackingStore } from '../store/store';
+import type { IngestProblem, TrackingStore } from '../store/store';
 import { EXPERIMENT_FILE, type TrackingEvent } from './events';
-import { parseLine } from './parse';
+import { MetricColumns, parseChunk } from './parse';
 
 const CHUNK = 8 * 1024 * 1024;
 const NEWLINE = 0x0a;
@@ -81,24 +81,14 @@ function readNewLines(store: TrackingStore, file: string, rel: string, start: { 
         break; // a half-written last line: wait until it is complete
       }
       const text = buf.toString('utf8', 0, lastNl);
-      const items: { event: TrackingEvent | MetricPoint; origin: EventOrigin }[] = [];
-      let from = 0;
-      while (from <= text.length) {
-        let to = text.indexOf('\n', from);
-        if (to < 0) to = text.length;
-        line++;
-        const l = text.slice(from, to);
-        from = to + 1;
-        if (l.length === 0 || l === '\r') continue;
-        try {
-          items.push({ event: parseLine(l), origin: { file: rel, line } });
-        } catch (e) {
-          result.problems.push({ file: rel, line, message: (e as Error).message });
-        }
-      }
+      const metrics = new MetricColumns();
+      const events: { event: TrackingEvent; line: number }[] = [];
+      const bad: { line: number; message: string }[] = [];
+      line = parseChunk(text, line, metrics, events, bad);
+      for (const b of bad) result.problems.push({ file: rel, ...b });
       offset += lastNl + 1;
-      result.lines += items.length;
-      result.problems.push(...store.apply(items, [{ path: rel, offset, line }]));
+      result.lines += events.length + metrics.length;
+      result.problems.push(...store.applyChunk(rel, events, metrics, { path: rel, offset, line }));
     }
   } finally {
     closeSync(fd);

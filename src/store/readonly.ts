@@ -3,10 +3,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { ingestLogs, type IngestResult } from '../ingest/tailer';
 import { LogLayout } from '../ingest/writer';
+import { syncMlflowStores, type SyncResult } from './mlflowSync';
 import { loadSqlJs } from './sqljs';
 import { StoreOpenError, TrackingStore } from './store';
 
-export async function openReadOnlyStore(workspace: string): Promise<{ store: TrackingStore; result: IngestResult }> {
+/** `mlflow: false` leaves the workspace's MLflow stores out; by default they are read in (read-only runs). */
+export async function openReadOnlyStore(workspace: string, opts: { mlflow?: false | { extraPaths?: string[] } } = {}): Promise<{ store: TrackingStore; result: IngestResult; mlflow?: SyncResult }> {
   const SQL = await loadSqlJs();
   const layout = new LogLayout(workspace);
   let store: TrackingStore;
@@ -22,5 +24,6 @@ export async function openReadOnlyStore(workspace: string): Promise<{ store: Tra
     store = TrackingStore.open(SQL);
     result = ingestLogs(store, workspace, layout.runsDir);
   }
-  return { store, result };
+  const mlflow = opts.mlflow === false ? undefined : await syncMlflowStores(store, workspace, { extraPaths: opts.mlflow?.extraPaths, SQL });
+  return { store, result, mlflow };
 }

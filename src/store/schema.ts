@@ -1,7 +1,7 @@
 // The store's schema (docs/store.md documents it). One list of migrations; the version lives in `meta`.
 // The database is a derived index of the event log: a migration may also be "drop everything and rebuild".
 
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 export interface Migration {
   version: number;
@@ -74,17 +74,28 @@ CREATE TABLE metric_series (
   UNIQUE (run_id, key)
 );
 
+-- Points are appended in id order with no secondary index (an index would cost 3x on ingest): each
+-- ingest batch writes a series' points as one contiguous id range, recorded in metric_segments, so a
+-- series' history is read with a few range scans of the table itself.
 CREATE TABLE metric_points (
+  id INTEGER PRIMARY KEY,
   series_id INTEGER NOT NULL,
   step INTEGER NOT NULL,
   timestamp INTEGER NOT NULL,
   value REAL
 );
-CREATE INDEX metric_points_series ON metric_points(series_id, step);
+
+CREATE TABLE metric_segments (
+  series_id INTEGER NOT NULL,
+  first_id INTEGER NOT NULL,
+  last_id INTEGER NOT NULL
+);
+CREATE INDEX metric_segments_series ON metric_segments(series_id, first_id);
 
 CREATE VIEW metrics AS
   SELECT s.run_id AS run_id, s.key AS key, p.step AS step, p.timestamp AS timestamp, p.value AS value
-  FROM metric_points p JOIN metric_series s ON s.id = p.series_id;
+  FROM metric_segments g JOIN metric_series s ON s.id = g.series_id
+  JOIN metric_points p ON p.id BETWEEN g.first_id AND g.last_id;
 
 CREATE TABLE datasets (
   run_id TEXT NOT NULL,
@@ -122,6 +133,16 @@ CREATE TABLE ingest_offsets (
   offset INTEGER NOT NULL,
   line INTEGER NOT NULL
 ) WITHOUT ROWID;
+`,
+  },
+  {
+    // Runs read from other trackers (MLflow stores in the workspace) live beside native runs, read-only.
+    // origin is 'native' for runs from .mlops/runs/, else e.g. 'mlflow:notebooks/mlruns'.
+    version: 2,
+    sql: `
+ALTER TABLE experiments ADD COLUMN origin TEXT NOT NULL DEFAULT 'native';
+ALTER TABLE runs ADD COLUMN origin TEXT NOT NULL DEFAULT 'native';
+CREATE INDEX runs_origin ON runs(origin);
 `,
   },
 ];

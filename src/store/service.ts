@@ -24,6 +24,8 @@ export interface ServiceOptions {
   /** The store was moved aside and rebuilt (corrupt or newer file); the message says where it went. */
   onRecovered?: (message: string) => void;
   onChange?: () => void;
+  /** The store was rebuilt from the logs alone: rows read from elsewhere (MLflow stores) must be synced again. */
+  onRebuild?: () => void;
   onRoleChange?: (role: Role) => void;
   sqlJs?: () => Promise<SqlJsStatic>;
 }
@@ -143,6 +145,7 @@ export class TrackingService {
     this.store = fresh;
     this.dirty = true;
     this.afterIngest(result);
+    this.opts.onRebuild?.();
     this.opts.onChange?.();
     if (this._role === 'writer') this.persistNow();
     return result;

@@ -46,7 +46,18 @@ function idOf(arg: unknown): string | undefined {
  * The runs a command acts on: the tree selection when the clicked node is part of it, else the clicked
  * node or given id, else the user picks (one, or several with `many`). Unknown ids are an error.
  */
-export async function resolveRuns(host: StoreHost, arg: unknown, selection: unknown, opts: { many?: boolean; title: string; filter?: (r: RunSummary) => boolean }): Promise<RunSummary[] | undefined> {
+export async function resolveRuns(host: StoreHost, arg: unknown, selection: unknown, opts: { many?: boolean; title: string; filter?: (r: RunSummary) => boolean; edit?: boolean }): Promise<RunSummary[] | undefined> {
+  const runs = await pickRuns(host, arg, selection, { ...opts, filter: opts.edit ? (r) => r.origin === 'native' && (opts.filter ?? ((x) => !x.deleted))(r) : opts.filter });
+  if (opts.edit) {
+    const foreign = runs?.find((r) => r.origin !== 'native');
+    if (foreign) {
+      throw new UserError(`Run "${foreign.name ?? shortId(foreign.id)}" comes from the MLflow store ${foreign.origin.replace(/^mlflow:/, '')} and is read-only here. Import it with "MLOps: Import MLflow Runs" to edit or log to it.`);
+    }
+  }
+  return runs;
+}
+
+async function pickRuns(host: StoreHost, arg: unknown, selection: unknown, opts: { many?: boolean; title: string; filter?: (r: RunSummary) => boolean }): Promise<RunSummary[] | undefined> {
   const store = (await host.get()).db;
   let ids: string[] = [];
   const clicked = idOf(arg);
@@ -79,7 +90,7 @@ export async function resolveRuns(host: StoreHost, arg: unknown, selection: unkn
   return picked ? [picked.run] : undefined;
 }
 
-export async function resolveRun(host: StoreHost, arg: unknown, opts: { title: string; filter?: (r: RunSummary) => boolean }): Promise<RunSummary | undefined> {
+export async function resolveRun(host: StoreHost, arg: unknown, opts: { title: string; filter?: (r: RunSummary) => boolean; edit?: boolean }): Promise<RunSummary | undefined> {
   return (await resolveRuns(host, arg, undefined, opts))?.[0];
 }
 

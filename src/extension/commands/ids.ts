@@ -29,6 +29,7 @@ export const Commands = {
   sortRuns: 'mlops.sortRuns',
   copyRunId: 'mlops.copyRunId',
   exportRuns: 'mlops.exportRuns',
+  importMlflow: 'mlops.importMlflow',
 } as const;
 
 export type CommandId = (typeof Commands)[keyof typeof Commands];

@@ -53,7 +53,7 @@ export function registerRunCommands(host: StoreHost, output: vscode.LogOutputCha
     }),
 
     reg(Commands.endRun, async (arg?: unknown, statusArg?: unknown) => {
-      const run = await resolveRun(host, arg, { title: 'MLOps: End Run', filter: notOpen });
+      const run = await resolveRun(host, arg, { edit: true, title: 'MLOps: End Run', filter: notOpen });
       if (!run) return undefined;
       if (run.status !== 'running') throw new UserError(`Run "${run.name ?? shortId(run.id)}" has already ended (${run.status}).`);
       let status = typeof statusArg === 'string' ? statusArg : undefined;
@@ -66,7 +66,7 @@ export function registerRunCommands(host: StoreHost, output: vscode.LogOutputCha
     }),
 
     reg(Commands.logDataset, async (arg?: unknown, fileArg?: unknown, nameArg?: unknown) => {
-      const run = await resolveRun(host, arg, { title: 'MLOps: Log Dataset to run', filter: notOpen });
+      const run = await resolveRun(host, arg, { edit: true, title: 'MLOps: Log Dataset to run', filter: notOpen });
       if (!run) return undefined;
       const uri = await resolveFile(fileArg, host.workspaceFolder, 'Dataset to profile', { Data: ['csv', 'tsv', 'txt', 'jsonl', 'ndjson', 'json', 'parquet'] });
       if (!uri) return undefined;
@@ -93,7 +93,7 @@ export function registerRunCommands(host: StoreHost, output: vscode.LogOutputCha
     }),
 
     reg(Commands.logHyperParameters, async (arg?: unknown, fileArg?: unknown) => {
-      const run = await resolveRun(host, arg, { title: 'MLOps: Log Hyper-parameters to run', filter: notOpen });
+      const run = await resolveRun(host, arg, { edit: true, title: 'MLOps: Log Hyper-parameters to run', filter: notOpen });
       if (!run) return undefined;
       const uri = await resolveFile(fileArg, host.workspaceFolder, 'Parameters file (JSON or YAML)', { Parameters: ['json', 'yaml', 'yml'] });
       if (!uri) return undefined;
@@ -114,7 +114,7 @@ export function registerRunCommands(host: StoreHost, output: vscode.LogOutputCha
     }),
 
     reg(Commands.logMetrics, async (arg?: unknown, fileArg?: unknown) => {
-      const run = await resolveRun(host, arg, { title: 'MLOps: Log Metrics to run', filter: notOpen });
+      const run = await resolveRun(host, arg, { edit: true, title: 'MLOps: Log Metrics to run', filter: notOpen });
       if (!run) return undefined;
       const uri = await resolveFile(fileArg, host.workspaceFolder, 'Metrics file (JSON, YAML, classification_report, trainer_state.json)', { Metrics: ['json', 'yaml', 'yml'] });
       if (!uri) return undefined;
@@ -127,7 +127,7 @@ export function registerRunCommands(host: StoreHost, output: vscode.LogOutputCha
     }),
 
     reg(Commands.logConfusionMatrix, async (arg?: unknown, fileArg?: unknown, nameArg?: unknown) => {
-      const run = await resolveRun(host, arg, { title: 'MLOps: Log Confusion Matrix to run', filter: notOpen });
+      const run = await resolveRun(host, arg, { edit: true, title: 'MLOps: Log Confusion Matrix to run', filter: notOpen });
       if (!run) return undefined;
       const uri = await resolveFile(fileArg, host.workspaceFolder, 'Confusion matrix (CSV or JSON)', { 'Confusion matrix': ['csv', 'tsv', 'json'] });
       if (!uri) return undefined;
@@ -138,7 +138,7 @@ export function registerRunCommands(host: StoreHost, output: vscode.LogOutputCha
     }),
 
     reg(Commands.renameRun, async (arg?: unknown, nameArg?: unknown) => {
-      const run = await resolveRun(host, arg, { title: 'MLOps: Rename Run' });
+      const run = await resolveRun(host, arg, { edit: true, title: 'MLOps: Rename Run' });
       if (!run) return undefined;
       const name = typeof nameArg === 'string' ? nameArg : await vscode.window.showInputBox({ title: 'MLOps: Rename Run', value: run.name ?? '', validateInput: (v) => (v.trim() ? undefined : 'A run name cannot be empty') });
       if (name === undefined) return undefined;
@@ -149,7 +149,7 @@ export function registerRunCommands(host: StoreHost, output: vscode.LogOutputCha
     }),
 
     reg(Commands.tagRun, async (arg?: unknown, tagArg?: unknown) => {
-      const run = await resolveRun(host, arg, { title: 'MLOps: Tag Run' });
+      const run = await resolveRun(host, arg, { edit: true, title: 'MLOps: Tag Run' });
       if (!run) return undefined;
       const text = typeof tagArg === 'string' ? tagArg : await vscode.window.showInputBox({ title: 'MLOps: Tag Run', prompt: 'key=value (an empty value removes the tag)', placeHolder: 'stage=candidate' });
       if (text === undefined) return undefined;
@@ -163,7 +163,7 @@ export function registerRunCommands(host: StoreHost, output: vscode.LogOutputCha
     }),
 
     reg(Commands.addNote, async (arg?: unknown, noteArg?: unknown) => {
-      const run = await resolveRun(host, arg, { title: 'MLOps: Add Note' });
+      const run = await resolveRun(host, arg, { edit: true, title: 'MLOps: Add Note' });
       if (!run) return undefined;
       const current = (await host.get()).db.getRunDetail(run.id)?.note ?? '';
       const text = typeof noteArg === 'string' ? noteArg : await vscode.window.showInputBox({ title: `MLOps: Note on ${run.name ?? shortId(run.id)}`, value: current });
@@ -175,7 +175,7 @@ export function registerRunCommands(host: StoreHost, output: vscode.LogOutputCha
     }),
 
     ...([[Commands.starRun, true], [Commands.unstarRun, false]] as const).map(([id, starred]) => reg(id, async (arg?: unknown, selection?: unknown) => {
-      const runs = await resolveRuns(host, arg, selection, { many: true, title: starred ? 'MLOps: Star Runs' : 'MLOps: Unstar Runs' });
+      const runs = await resolveRuns(host, arg, selection, { many: true, edit: true, title: starred ? 'MLOps: Star Runs' : 'MLOps: Unstar Runs' });
       if (!runs) return undefined;
       const sdk = await host.sdk();
       for (const r of runs) sdk.appendEdit(r.id, [{ type: 'star', runId: r.id, starred }]);
@@ -184,7 +184,7 @@ export function registerRunCommands(host: StoreHost, output: vscode.LogOutputCha
     })),
 
     reg(Commands.deleteRun, async (arg?: unknown, selection?: unknown) => {
-      const runs = await resolveRuns(host, arg, selection, { many: true, title: 'MLOps: Delete Runs', filter: (r) => !r.deleted });
+      const runs = await resolveRuns(host, arg, selection, { many: true, edit: true, title: 'MLOps: Delete Runs', filter: (r) => !r.deleted });
       if (!runs) return undefined;
       const sdk = await host.sdk();
       for (const r of runs) sdk.appendEdit(r.id, [{ type: 'delete', runId: r.id }]);
@@ -198,7 +198,7 @@ export function registerRunCommands(host: StoreHost, output: vscode.LogOutputCha
     }),
 
     reg(Commands.restoreRun, async (arg?: unknown, selection?: unknown) => {
-      const runs = await resolveRuns(host, arg, selection, { many: true, title: 'MLOps: Restore Runs', filter: (r) => r.deleted });
+      const runs = await resolveRuns(host, arg, selection, { many: true, edit: true, title: 'MLOps: Restore Runs', filter: (r) => r.deleted });
       if (!runs) return undefined;
       const sdk = await host.sdk();
       for (const r of runs) sdk.appendEdit(r.id, [{ type: 'restore', runId: r.id }]);

@@ -13,6 +13,7 @@ import type { ExplorerState } from './state';
 export const PAGE_SIZE = 500;
 
 export type ExplorerNode =
+  | { kind: 'store'; origin: string; experiments: number }
   | { kind: 'experiment'; experiment: ExperimentSummary; primary?: PrimaryMetric }
   | { kind: 'page'; experimentId: string; from: number; to: number }
   | { kind: 'run'; run: RunListItem; primary?: PrimaryMetric; best: boolean };
@@ -56,13 +57,17 @@ export class RunExplorer implements vscode.TreeDataProvider<ExplorerNode>, vscod
     if (!this.host.workspaceFolder) return [];
     const service = await this.host.get();
     const store = service.db;
-    if (!element) {
-      const experiments = store.listExperiments();
+    const experimentNodes = (origin: string): ExplorerNode[] => store.listExperiments()
+      .filter((experiment) => experiment.origin === origin)
       // With a filter, experiments with no matching run are hidden.
-      return experiments
-        .filter((experiment) => !this.state.query || this.listing(experiment.id).items.length > 0)
-        .map((experiment) => ({ kind: 'experiment', experiment, primary: this.listings.get(experiment.id)?.primary ?? primaryMetric(store, experiment.id) }));
+      .filter((experiment) => !this.state.query || this.listing(experiment.id).items.length > 0)
+      .map((experiment) => ({ kind: 'experiment', experiment, primary: this.listings.get(experiment.id)?.primary ?? primaryMetric(store, experiment.id) }));
+    if (!element) {
+      // Native experiments first, then one group per MLflow store (read-only).
+      const stores = store.foreignOrigins().sort().map((origin): ExplorerNode => ({ kind: 'store', origin, experiments: store.listExperiments().filter((e) => e.origin === origin).length }));
+      return [...experimentNodes('native'), ...stores];
     }
+    if (element.kind === 'store') return experimentNodes(element.origin);
     if (element.kind === 'experiment') {
       const { items, primary, best } = this.listing(element.experiment.id);
       if (items.length > PAGE_SIZE) {
@@ -81,6 +86,15 @@ export class RunExplorer implements vscode.TreeDataProvider<ExplorerNode>, vscod
 
   getTreeItem(node: ExplorerNode): vscode.TreeItem {
     switch (node.kind) {
+      case 'store': {
+        const item = new vscode.TreeItem(`MLflow: ${node.origin.replace(/^mlflow:/, '')}`, vscode.TreeItemCollapsibleState.Expanded);
+        item.id = `store:${node.origin}`;
+        item.iconPath = new vscode.ThemeIcon('database');
+        item.description = `${node.experiments} experiment${node.experiments === 1 ? '' : 's'} · read-only`;
+        item.tooltip = `Runs read from the MLflow store ${node.origin.replace(/^mlflow:/, '')}. They open and compare like native runs; import them ("MLOps: Import MLflow Runs") to tag, note or rename them.`;
+        item.contextValue = 'mlflowStore';
+        return item;
+      }
       case 'experiment': {
         const e = node.experiment;
         const item = new vscode.TreeItem(e.name, vscode.TreeItemCollapsibleState.Expanded);
@@ -91,7 +105,7 @@ export class RunExplorer implements vscode.TreeDataProvider<ExplorerNode>, vscod
         if (e.runningCount) parts.push(`${e.runningCount} running`);
         if (node.primary) parts.push(`${node.primary.direction} ${node.primary.metric}`);
         item.description = parts.join(' · ');
-        item.contextValue = 'experiment';
+        item.contextValue = e.origin === 'native' ? 'experiment' : 'mlflowExperiment';
         item.tooltip = `${e.name}\n${parts.join(', ')}\nprimary metric: ${node.primary ? `${node.primary.metric} (${node.primary.direction === 'max' ? 'higher' : 'lower'} is better${node.primary.explicit ? '' : ', guessed from the name'})` : 'none yet'}\nexperiment id ${e.id}`;
         return item;
       }
@@ -114,7 +128,8 @@ export class RunExplorer implements vscode.TreeDataProvider<ExplorerNode>, vscod
         parts.push(formatRelative(r.startTime));
         if (r.deleted) parts.push('deleted');
         item.description = parts.join(' · ');
-        item.contextValue = `run.${r.status}${r.starred ? '.starred' : ''}${r.deleted ? '.deleted' : ''}`;
+        // Edit menus match /^run/; MLflow runs are read-only and get only open, compare and copy id.
+        item.contextValue = `${r.origin === 'native' ? 'run' : 'mlflowRun'}.${r.status}${r.starred ? '.starred' : ''}${r.deleted ? '.deleted' : ''}`;
         item.command = { command: Commands.openRun, title: 'Open Run', arguments: [r.id] };
         item.accessibilityInformation = { label: `${label}, ${r.status}, ${item.description}` };
         return item;

@@ -17,6 +17,7 @@ export interface RunListItem {
   endTime: number | null;
   starred: boolean;
   deleted: boolean;
+  origin: string;
   /** The experiment's primary metric's last value, NaN when the run has none. */
   primaryValue: number;
 }
@@ -115,7 +116,7 @@ export function listRunItems(
     const value = `(SELECT s2.last_value FROM metric_series s2 WHERE s2.run_id = r.id AND s2.key = ${sqlString(sort.key.metric)})`;
     order = `${value} IS NULL, ${value} ${dir}`;
   } else order = `r.start_time ${dir}`;
-  const sql = `SELECT r.id, r.experiment_id, r.name, r.status, r.start_time, r.end_time, r.starred, r.deleted, s.last_value, s.id
+  const sql = `SELECT r.id, r.experiment_id, r.name, r.status, r.start_time, r.end_time, r.starred, r.deleted, s.last_value, s.id, r.origin
                FROM runs r LEFT JOIN metric_series s ON s.run_id = r.id AND s.key = ?
                WHERE ${where.join(' AND ')}
                ORDER BY r.starred DESC, ${order}, r.id`;
@@ -129,6 +130,7 @@ export function listRunItems(
         id: String(r[0]), experimentId: String(r[1]), name: r[2] === null ? null : String(r[2]), status: String(r[3]) as RunStatus,
         startTime: Number(r[4]), endTime: r[5] === null ? null : Number(r[5]), starred: r[6] === 1, deleted: r[7] === 1,
         primaryValue: r[9] === null || r[8] === null ? NaN : Number(r[8]),
+        origin: String(r[10]),
       });
     }
   } finally {
