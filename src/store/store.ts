@@ -122,14 +122,8 @@ export class TrackingStore {
     this.insertPointsBatch = db.prepare('INSERT INTO metric_points (id, series_id, step, timestamp, value) VALUES ' + Array(BATCH_ROWS).fill('(?,?,?,?,?)').join(','));
     this.insertPoint = db.prepare('INSERT INTO metric_points (id, series_id, step, timestamp, value) VALUES (?,?,?,?,?)');
     this.nextPointId = Number(db.exec('SELECT COALESCE(MAX(id), 0) + 1 FROM metric_points')[0]?.values[0]?.[0] ?? 1);
-    for (const row of this.rows('SELECT id FROM runs')) this.knownRuns.add(String(row[0]));
-    for (const r of this.rows('SELECT id, run_id, key, count, last_value, last_step, last_timestamp, min_value, max_value FROM metric_series')) {
-      this.seriesOf(String(r[1])).set(String(r[2]), {
-        id: Number(r[0]), count: Number(r[3]), last: nullToNan(r[4]), lastStep: Number(r[5]), lastTs: Number(r[6]),
-        min: nullToNan(r[7]), max: nullToNan(r[8]), dirty: false,
-      });
-      this.nextSeriesId = Math.max(this.nextSeriesId, Number(r[0]) + 1);
-    }
+    // Runs and series are loaded lazily, when an event first touches them: opening a store of 10,000 runs stays fast.
+    this.nextSeriesId = Number(this.rows('SELECT COALESCE(MAX(id), 0) + 1 FROM metric_series')[0][0]);
   }
 
   /** Opens a saved database (bytes) or creates an empty one. Throws StoreOpenError for corrupt or newer files. */
@@ -155,7 +149,8 @@ export class TrackingStore {
         db.run("INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)", [String(m.version)]);
         db.exec('COMMIT');
       }
-      db.exec('PRAGMA quick_check');
+      // No PRAGMA quick_check here: it reads the whole file (2 s for a store of 1,000,000 points). A file
+      // that is not a database fails above; the logs can always rebuild the store (MLOps: Rebuild Store).
     } catch (e) {
       if (e instanceof StoreOpenError) throw e;
       throw new StoreOpenError(`the file is not a readable SQLite database (${(e as Error).message})`, 'corrupt');
@@ -233,8 +228,15 @@ export class TrackingStore {
     return problems;
   }
 
+  private runExists(runId: string): boolean {
+    if (this.knownRuns.has(runId)) return true;
+    if (this.rows('SELECT 1 FROM runs WHERE id = ?', [runId]).length === 0) return false;
+    this.knownRuns.add(runId);
+    return true;
+  }
+
   private requireRun(runId: string): void {
-    if (!this.knownRuns.has(runId)) throw new Error(`unknown run id "${runId}" (no run_created event was read for it)`);
+    if (!this.runExists(runId)) throw new Error(`unknown run id "${runId}" (no run_created event was read for it)`);
   }
 
   private touch(runId: string, ts: number): void {
@@ -258,7 +260,7 @@ export class TrackingStore {
         return;
       case 'run_created':
         // Importing an MLflow run keeps its id: the native run replaces the read-only copy.
-        if (this.knownRuns.has(e.runId) && this.rows("SELECT 1 FROM runs WHERE id = ? AND origin != 'native'", [e.runId]).length > 0) this.dropRuns([e.runId]);
+        if (this.rows("SELECT 1 FROM runs WHERE id = ? AND origin != 'native'", [e.runId]).length > 0) this.dropRuns([e.runId]);
         this.ensureExperiment(e.experimentId, e.ts);
         this.db.run(
           `INSERT INTO runs (id, experiment_id, name, status, start_time, git_commit, git_branch, git_dirty, source_file, updated_at)
@@ -348,6 +350,12 @@ export class TrackingStore {
     let m = this.series.get(runId);
     if (!m) {
       m = new Map();
+      for (const r of this.rows('SELECT id, key, count, last_value, last_step, last_timestamp, min_value, max_value FROM metric_series WHERE run_id = ?', [runId])) {
+        m.set(String(r[1]), {
+          id: Number(r[0]), count: Number(r[2]), last: nullToNan(r[3]), lastStep: Number(r[4]), lastTs: Number(r[5]),
+          min: nullToNan(r[6]), max: nullToNan(r[7]), dirty: false,
+        });
+      }
       this.series.set(runId, m);
     }
     return m;
@@ -452,7 +460,7 @@ export class TrackingStore {
       }
       const now = Date.now();
       for (const r of runs) {
-        if (this.knownRuns.has(r.runId)) continue; // imported: the native run wins
+        if (this.runExists(r.runId)) continue; // imported: the native run wins
         this.db.run(`INSERT INTO runs (id, experiment_id, name, status, start_time, end_time, git_commit, git_branch, deleted, source_file, updated_at, origin)
                      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         [r.runId, r.experimentId, r.name, r.status, r.startTime, r.endTime, r.git?.commit ?? null, r.git?.branch ?? null, r.deleted ? 1 : 0, sourceFile, now, origin]);
@@ -553,7 +561,7 @@ export class TrackingStore {
 
   /** A metric's history as columns, sorted by step then timestamp (compact, for charts of 100,000 points). */
   metricHistoryArrays(runId: string, key: string): { steps: Float64Array; timestamps: Float64Array; values: Float64Array } {
-    const s = this.series.get(runId)?.get(key);
+    const s = this.seriesOf(runId).get(key);
     const n = s?.count ?? 0;
     const steps = new Float64Array(n);
     const timestamps = new Float64Array(n);
