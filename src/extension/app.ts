@@ -8,6 +8,8 @@ import { registerStoreCommands } from './commands/store';
 import { ExplorerState } from './explorer/state';
 import { RunExplorer, type ExplorerNode } from './explorer/tree';
 import { DisposableStore } from './lifecycle';
+import { MlflowStores } from './mlflow';
+import { registerRunPanel } from './panels/runPanel';
 import { RunningStatus } from './statusBar';
 import { StoreHost } from './storeHost';
 
@@ -35,9 +37,12 @@ export class MlopsExtension implements vscode.Disposable {
     const explorer = d.add(new RunExplorer(host, state));
     const view = d.add(vscode.window.createTreeView(VIEW_RUNS, { treeDataProvider: explorer, showCollapseAll: true, canSelectMany: true }));
     const status = d.add(new RunningStatus(host));
+    // The description is hidden when the view's title merges with its container's, so the same text
+    // is also the view's message, shown above the tree.
     const describe = () => {
       const parts = [host.current?.role === 'reader' ? 'read-only: another window writes the store' : undefined, state.describe()];
       view.description = parts.filter(Boolean).join(' · ') || undefined;
+      view.message = view.description ? `${view.description[0].toUpperCase()}${view.description.slice(1)}` : undefined;
     };
     d.add(host.onDidChangeRole(describe));
     d.add(state.onDidChange(describe));
@@ -46,6 +51,8 @@ export class MlopsExtension implements vscode.Disposable {
     for (const c of registerStoreCommands(host, explorer, output)) d.add(c);
     for (const c of registerRunCommands(host, output)) d.add(c);
     for (const c of registerExplorerCommands(host, state, output)) d.add(c);
+    d.add(new MlflowStores(host, output));
+    for (const c of registerRunPanel(host, output)) d.add(c);
     context.subscriptions.push(this);
     this.api = {
       service: () => host.get(),

@@ -1,7 +1,7 @@
 // Starts the tracking service for the workspace on first use (sql.js is not loaded at activation),
 // follows the log files with a file watcher, and reports problems to the user.
 import * as vscode from 'vscode';
-import { RUNS_DIR, MLOPS_DIR } from '../ingest/events';
+import { MLOPS_DIR } from '../ingest/events';
 import { MLOpsContext } from '../sdk/context';
 import { TrackingService, type Role } from '../store/service';
 import type { IngestProblem } from '../store/store';
@@ -18,10 +18,14 @@ export class StoreHost implements vscode.Disposable {
   readonly onDidChange = this.changed.event;
   private readonly roleChanged = new vscode.EventEmitter<Role>();
   readonly onDidChangeRole = this.roleChanged.event;
+  private readonly loaded = new vscode.EventEmitter<void>();
+  /** The store was opened or rebuilt from the logs alone: MLflow stores must be synced into it. */
+  readonly onDidLoad = this.loaded.event;
 
   constructor(private readonly folder: vscode.WorkspaceFolder | undefined, private readonly output: vscode.LogOutputChannel) {
     this.disposables.add(this.changed);
     this.disposables.add(this.roleChanged);
+    this.disposables.add(this.loaded);
   }
 
   get workspaceFolder(): vscode.WorkspaceFolder | undefined { return this.folder; }
@@ -44,18 +48,30 @@ export class StoreHost implements vscode.Disposable {
       onProblems: (p) => this.reportProblems(p),
       onRecovered: (m) => void vscode.window.showWarningMessage(m, 'Show Log').then((a) => a && vscode.commands.executeCommand(Commands.showLog)),
       onChange: () => this.changed.fire(),
+      onRebuild: () => this.loaded.fire(),
       onRoleChange: (r) => this.roleChanged.fire(r),
     });
     const t0 = Date.now();
     await service.start();
     this.output.info(`store ready in ${Date.now() - t0} ms (${service.role}): ${service.db.countRuns()} runs`);
     this.service = service;
-    const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, `${MLOPS_DIR}/${RUNS_DIR}/**/*.jsonl`));
+    this.loaded.fire();
+    // Watch all of .mlops/: when .mlops/runs/ is created together with its first files, some watchers
+    // report only the new folder. Our own saves (tracking.db*) are ignored.
+    const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, `${MLOPS_DIR}/**`));
     this.disposables.add(watcher);
-    const onFile = () => this.scheduleIngest();
+    const onFile = (uri: vscode.Uri) => {
+      if (!/tracking\.db/.test(uri.path)) this.scheduleIngest();
+    };
     this.disposables.add(watcher.onDidCreate(onFile));
     this.disposables.add(watcher.onDidChange(onFile));
-    this.disposables.add(watcher.onDidDelete(() => this.scheduleIngest()));
+    this.disposables.add(watcher.onDidDelete(onFile));
+    // And a slow poll as a safety net for file systems whose events are unreliable (network drives, containers).
+    const pollSeconds = config.get<number>('ingest.pollSeconds', 3);
+    if (pollSeconds > 0) {
+      const timer = setInterval(() => this.ingestNow(), pollSeconds * 1000);
+      this.disposables.add({ dispose: () => clearInterval(timer) });
+    }
     return service;
   }
 
@@ -64,6 +80,11 @@ export class StoreHost implements vscode.Disposable {
     if (!this.folder) throw new Error('Open a folder first: runs are tracked per workspace folder, in its .mlops/ folder.');
     this.context ??= await MLOpsContext.open({ workspace: this.folder.uri.fsPath });
     return this.context;
+  }
+
+  /** Tells the views that the store changed outside the service's own ingest (an MLflow store was synced). */
+  fireChanged(): void {
+    this.changed.fire();
   }
 
   /** Reads new log lines after the burst of file changes settles. */
