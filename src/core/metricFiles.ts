@@ -139,12 +139,16 @@ export function parseTrainerState(obj: unknown): MetricPoint[] {
 
 function flatMetrics(obj: Obj): MetricPoint[] {
   const points: MetricPoint[] = [];
+  const single = new Set<string>();
   const walk = (o: Obj, prefix: string, depth: number): void => {
     if (depth > 32) throw new MetricsFileError(`"${prefix}" is nested more than 32 levels deep`);
     for (const [k, v] of Object.entries(o)) {
       const key = checkKey(prefix ? `${prefix}.${k}` : k, 'metrics');
       const n = asNumber(v);
       if (n !== undefined) {
+        // `{"a.b": 1, "a": {"b": 2}}` names one metric twice: which value is meant is unknowable.
+        if (single.has(key)) throw new MetricsFileError(`metric "${key}" is given twice (a dotted name and a nested object); rename one`);
+        single.add(key);
         points.push({ key, value: n, step: 0 });
       } else if (Array.isArray(v)) {
         v.forEach((x, step) => {

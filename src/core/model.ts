@@ -54,6 +54,8 @@ export interface CategoricalDistribution {
   values: { value: string; count: number }[];
   /** Count of all values past the top ones. */
   other: number;
+  /** Present when the column had too many distinct values to count exactly: each count may be up to this much too low. */
+  countError?: number;
 }
 
 export interface NumericDistribution {
@@ -65,6 +67,10 @@ export interface NumericDistribution {
   edges: number[];
   counts: number[];
   quantiles: { p: number; value: number }[];
+  /** 'epoch-ms' for datetime columns: edges and quantile values are milliseconds since 1970-01-01 UTC. */
+  unit?: 'epoch-ms';
+  /** Present when the column was too long to keep whole: every quantile's rank (and each bin's edge rank) may be off by this many values. */
+  rankError?: number;
 }
 
 export type Distribution = CategoricalDistribution | NumericDistribution;

@@ -14,26 +14,38 @@ export const TAG = {
   datasetContext: 'mlflow.data.context',
 } as const;
 
-const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 const SPECIAL = /^([+-]?)(nan|inf|infinity)$/i;
-const INTEGER = /^[+-]?\d+$/;
 
 /**
  * Parses a float the way Python's float() does for what MLflow writes: decimal and exponent forms,
- * and `nan`, `inf`, `infinity` in any case with an optional sign. Returns undefined for anything else
- * (JS Number() would accept "", "0x1f" and " ", which MLflow never wrote).
+ * and `nan`, `inf`, `infinity` in any case with an optional sign. Returns undefined for anything else.
  */
 export function parsePythonFloat(text: string): number | undefined {
-  if (DECIMAL.test(text)) return Number(text);
+  const v = Number(text);
+  if (v === v) {
+    // Number() also takes "" and "0x1f"/"0b1"/"0o7", which Python's float() does not.
+    if (text.length === 0) return undefined;
+    if (text.length > 1 && text.charCodeAt(0) === 48 && /[xXbBoO]/.test(text[1])) return undefined;
+    return v;
+  }
   const m = SPECIAL.exec(text);
   if (!m) return undefined;
   if (m[2].toLowerCase() === 'nan') return NaN;
   return m[1] === '-' ? -Infinity : Infinity;
 }
 
-/** Python int(): optional sign and digits only. */
+/** Python int() on a stripped field: optional sign, then digits only. */
 export function parsePythonInt(text: string): number | undefined {
-  return INTEGER.test(text) ? Number(text) : undefined;
+  const n = text.length;
+  let i = 0;
+  const c0 = text.charCodeAt(0);
+  if (c0 === 43 || c0 === 45) i = 1; // + -
+  if (i >= n) return undefined;
+  for (; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 48 || c > 57) return undefined;
+  }
+  return Number(text);
 }
 
 /**
@@ -104,8 +116,8 @@ export function derivedRunFields(
 
 /** Experiment ids are integers written as strings: order them numerically, odd ones last by text. */
 export function compareExperimentIds(a: string, b: string): number {
-  const na = INTEGER.test(a);
-  const nb = INTEGER.test(b);
+  const na = parsePythonInt(a) !== undefined;
+  const nb = parsePythonInt(b) !== undefined;
   if (na && nb) {
     // BigInt: MLflow 2 ids are 18-digit random integers, past Number's exact range.
     const x = BigInt(a);

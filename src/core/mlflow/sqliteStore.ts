@@ -171,7 +171,12 @@ class Reader {
    * Iterates a table's rows with the spec's columns; undefined (after a problem) when the table or a
    * required column is missing. `expected` says whether a missing table is worth a problem.
    */
-  read<C extends string>(spec: TableSpec<C>, expected: boolean, order = ''): Iterable<Row<C>> | undefined {
+  /**
+   * A table's rows as positional arrays with the spec's columns (`index` gives each column's position);
+   * undefined (after a problem) when the table or a required column is missing. `expected` says whether
+   * a missing table is worth a problem (it is not, for tables younger than the store's revision).
+   */
+  readRaw<C extends string>(spec: TableSpec<C>, expected: boolean, order = ''): { index: Record<C, number>; rows: Iterable<SqlValue[]> } | undefined {
     if (!this.tables.has(spec.table)) {
       if (expected) this.problems.add({ file: this.file, table: spec.table, message: `table "${spec.table}" is missing; its data is not read` });
       return undefined;
@@ -186,12 +191,22 @@ class Reader {
       return undefined;
     }
     const names = [...spec.required, ...spec.optional];
+    const index = {} as Record<C, number>;
+    names.forEach((c, i) => { index[c] = i; });
+    // Columns an older schema lacks read as NULL, which the callers turn into MLflow's defaults.
     const select = names.map((c) => (have.has(c) ? quoteIdent(c) : `NULL AS ${quoteIdent(c)}`)).join(', ');
     const sql = `SELECT ${select} FROM ${quoteIdent(spec.table)}${order ? ` ORDER BY ${order}` : ''}`;
-    const rows = this.rows(sql);
+    return { index, rows: { [Symbol.iterator]: () => this.rows(sql) } };
+  }
+
+  /** Like readRaw, one object per row: for the small tables, where clarity beats speed. */
+  read<C extends string>(spec: TableSpec<C>, expected: boolean, order = ''): Iterable<Row<C>> | undefined {
+    const raw = this.readRaw(spec, expected, order);
+    if (!raw) return undefined;
+    const names = Object.keys(raw.index) as C[];
     return {
       *[Symbol.iterator]() {
-        for (const values of rows) {
+        for (const values of raw.rows) {
           const row = {} as Row<C>;
           for (let i = 0; i < names.length; i++) row[names[i]] = values[i];
           yield row;
@@ -372,10 +387,10 @@ function readDatabase(db: Database, absPath: string, file: string, problems: Pro
   // Insertion order (rowid), so points with equal step and timestamp keep the order they were logged in;
   // a plain SELECT may walk the covering primary-key index instead.
   const rowidOrder = (table: string): string => (reader.tables.has(table) && reader.hasRowid(table) ? 'rowid' : '');
-  let metricRows = reader.read(SPECS.metrics, true, rowidOrder('metrics'));
+  let metricRows = reader.readRaw(SPECS.metrics, true, rowidOrder('metrics'));
   let fromLatest = false;
   if (!metricRows && reader.tables.has('latest_metrics')) {
-    metricRows = reader.read(SPECS.latestMetrics, false, rowidOrder('latest_metrics'));
+    metricRows = reader.readRaw(SPECS.latestMetrics, false, rowidOrder('latest_metrics'));
     if (metricRows) {
       fromLatest = true;
       problems.add({ file, table: 'latest_metrics', message: 'only the latest value of each metric is shown (from latest_metrics)' });
@@ -384,22 +399,42 @@ function readDatabase(db: Database, absPath: string, file: string, problems: Pro
   if (!fromLatest && expected('latest_metrics') && !reader.tables.has('latest_metrics')) {
     problems.add({ file, table: 'latest_metrics', message: 'table "latest_metrics" is missing (not needed: histories come from metrics)' });
   }
-  const metricTable = fromLatest ? 'latest_metrics' : 'metrics';
-  let seen = 0;
-  for (const row of metricRows ?? []) {
-    if ((++seen & 0xffff) === 0) signal?.throwIfAborted();
-    const run = findRun(metricTable, row.run_uuid);
-    if (!run) continue;
-    const key = cellText(row.key);
-    const value = metricValue(row.value, row.is_nan);
-    const timestamp = row.timestamp === null ? 0 : cellInt(row.timestamp);
-    const step = row.step === null ? 0 : cellInt(row.step); // no step column before 451aebb31d03: step 0
-    if (key === undefined || value === undefined || timestamp === undefined || step === undefined) {
-      note(metricTable, `run ${run.runId}: a metric row (key ${JSON.stringify(cellText(row.key) ?? null)}, value ${JSON.stringify(cellText(row.value) ?? null)}) does not parse; skipped`);
-      continue;
+  if (metricRows) {
+    const metricTable = fromLatest ? 'latest_metrics' : 'metrics';
+    const { index: ix, rows } = metricRows;
+    // The hot loop of a big store: positional cells, and the run and key of the previous row reused
+    // (rows come in logging order, so neighbours usually share both).
+    let prevRunCell: SqlValue = null;
+    let prevRun: MlflowRun | undefined;
+    let prevKeyCell: SqlValue = null;
+    let prevPoints: MlflowMetricPoint[] | undefined;
+    let seen = 0;
+    for (const v of rows) {
+      if ((++seen & 0xffff) === 0) signal?.throwIfAborted();
+      const runCell = v[ix.run_uuid];
+      if (runCell !== prevRunCell || prevRun === undefined) {
+        prevRunCell = runCell;
+        prevRun = findRun(metricTable, runCell);
+        prevKeyCell = null;
+        prevPoints = undefined;
+        if (!prevRun) continue;
+      }
+      const run = prevRun;
+      const value = metricValue(v[ix.value], v[ix.is_nan]);
+      const timestamp = v[ix.timestamp] === null ? 0 : cellInt(v[ix.timestamp]);
+      const step = v[ix.step] === null ? 0 : cellInt(v[ix.step]); // no step column before 451aebb31d03: step 0
+      const keyCell = v[ix.key];
+      if (keyCell !== prevKeyCell || prevPoints === undefined) {
+        const key = cellText(keyCell);
+        prevKeyCell = keyCell;
+        prevPoints = key === undefined ? undefined : (run.metrics[key] ??= []);
+      }
+      if (prevPoints === undefined || value === undefined || timestamp === undefined || step === undefined) {
+        note(metricTable, `run ${run.runId}: a metric row (key ${JSON.stringify(cellText(keyCell) ?? null)}, value ${JSON.stringify(cellText(v[ix.value]) ?? null)}) does not parse; skipped`);
+        continue;
+      }
+      prevPoints.push({ step, timestamp, value });
     }
-    const points: MlflowMetricPoint[] = run.metrics[key] ?? (run.metrics[key] = []);
-    points.push({ step, timestamp, value });
   }
 
   // Dataset inputs (MLflow ≥ 2.4).
