@@ -4,7 +4,8 @@
 //   2. typecheck npm run typecheck
 //   3. lint      npm run lint
 //   4. unit      npm run test:unit                 (node's test runner)
-//   5. vscode    npm run test:vscode               (integration suite + UI tests in code-server)
+//   5. python    python3 -m unittest discover -s python/tests   (the Python logging module)
+//   6. vscode    npm run test:vscode               (integration suite + UI tests in code-server)
 // Prints a header per stage, a summary of all stages, and last a line `total: N passed, M failed`
 // (unit + vscode test counts; a stage that fails without test counts adds 1 failed).
 // Options: --skip <stage> (repeatable), --only <stage>, --keep-going (run the later stages anyway).
@@ -24,6 +25,7 @@ const stages = [
   { name: 'typecheck', cmd: 'npm', args: ['run', 'typecheck'] },
   { name: 'lint', cmd: 'npm', args: ['run', 'lint'] },
   { name: 'unit', cmd: 'npm', args: ['run', 'test:unit'], counts: unitCounts },
+  { name: 'python', cmd: 'python3', args: ['-m', 'unittest', 'discover', '-s', 'python/tests', '-v'], counts: pythonCounts },
   { name: 'vscode', cmd: 'npm', args: ['run', 'test:vscode'], counts: vscodeCounts },
 ];
 
@@ -33,6 +35,15 @@ function unitCounts(out) {
   const fail = [...out.matchAll(/^\s*(?:ℹ|#)\s*fail (\d+)\s*$/gm)].pop();
   const skipped = [...out.matchAll(/^\s*(?:ℹ|#)\s*(?:skipped|todo) (\d+)\s*$/gm)].reduce((n, m) => n + Number(m[1]), 0);
   return pass || fail ? { passed: Number(pass?.[1] ?? 0), failed: Number(fail?.[1] ?? 0), skipped } : null;
+}
+// unittest ends with "Ran N tests in ..." then "OK" or "FAILED (failures=F, errors=E)".
+function pythonCounts(out) {
+  const ran = [...out.matchAll(/^Ran (\d+) tests? in /gm)].pop();
+  if (!ran) return null;
+  const failed = [...out.matchAll(/^FAILED \((.*)\)\s*$/gm)].pop();
+  const bad = failed ? [...failed[1].matchAll(/(?:failures|errors)=(\d+)/g)].reduce((n, m) => n + Number(m[1]), 0) : 0;
+  const skipped = Number(/skipped=(\d+)/.exec(failed?.[1] ?? out.match(/^OK \((.*)\)/m)?.[1] ?? '')?.[1] ?? 0);
+  return { passed: Number(ran[1]) - bad - skipped, failed: bad, skipped };
 }
 // scripts/test-vscode.mjs ends with "vscode: N passed, M failed".
 function vscodeCounts(out) {

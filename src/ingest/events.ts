@@ -185,6 +185,7 @@ export function parseEvent(line: string): TrackingEvent {
     }
     case 'metric':
       str(o, 'runId', 64); str(o, 'key', LIMITS.key); num(o, 'step'); num(o, 'timestamp');
+      if (!Number.isSafeInteger(o.step) || !Number.isSafeInteger(o.timestamp)) throw new EventFormatError('"step" and "timestamp" must be integers');
       if (!isEncodedNumber(o.value)) throw new EventFormatError('"value" must be a number or "NaN", "Infinity", "-Infinity"');
       break;
     case 'dataset':

@@ -36,7 +36,11 @@ function metricValue(v: string): number {
 /** One line: a fast-path metric point or a validated event. Throws for a malformed line. */
 export function parseLine(line: string): TrackingEvent | MetricPoint {
   const m = METRIC_LINE.exec(line);
-  if (m) return { runId: m[1], key: m[2], value: metricValue(m[3]), step: Number(m[4]), timestamp: Number(m[5]) };
+  if (m) {
+    const value = metricValue(m[3]);
+    // A literal that overflows (1e999) is not a valid value: the full parser says so.
+    if (Number.isFinite(value) || m[3].startsWith('"')) return { runId: m[1], key: m[2], value, step: Number(m[4]), timestamp: Number(m[5]) };
+  }
   return parseEvent(line);
 }
 
@@ -55,8 +59,9 @@ export function parseChunk(
     line++;
     re.lastIndex = from;
     const m = re.exec(text);
-    if (m) {
-      metrics.runIds.push(m[1]); metrics.keys.push(m[2]); metrics.values.push(metricValue(m[3]));
+    const value = m ? metricValue(m[3]) : 0;
+    if (m && (Number.isFinite(value) || m[3].startsWith('"'))) {
+      metrics.runIds.push(m[1]); metrics.keys.push(m[2]); metrics.values.push(value);
       metrics.steps.push(Number(m[4])); metrics.timestamps.push(Number(m[5])); metrics.lines.push(line);
       from = re.lastIndex + 1;
       continue;

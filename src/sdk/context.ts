@@ -20,12 +20,19 @@ export interface Experiment { experimentId: string; name: string }
 export interface Run { runId: string; experimentId: string; experimentName: string; name?: string; startTime: number }
 export type DataSource = string | readonly Record<string, unknown>[];
 
-interface RunState { file: string; startTime: number; ended: boolean; steps: Map<string, number> }
+interface RunState { file: string; startTime: number; ended: boolean; steps: Map<string, number>; trainingTimeSet?: boolean }
 
 function checkName(what: string, name: unknown, max: number = LIMITS.name): string {
   if (typeof name !== 'string' || name.trim() === '') throw new MLOpsError(`${what} must be a non-empty string; got ${JSON.stringify(name)}.`);
   if (name.length > max) throw new MLOpsError(`${what} "${name.slice(0, 40)}…" is ${name.length} characters long; use at most ${max}.`);
   return name;
+}
+
+/** The log's limits apply to what profiling found too: a header cell can be longer than a column name may be. */
+function checkProfileNames(profile: DatasetProfile): void {
+  checkName(`The dataset name (from ${profile.source}; pass { name } to choose one)`, profile.name);
+  const long = profile.columns.find((c) => c.name.length > LIMITS.key);
+  if (long) throw new MLOpsError(`The column "${long.name.slice(0, 40)}…" of ${profile.source} has a ${long.name.length}-character name; column names may have at most ${LIMITS.key}. Rename the column and log the data again.`);
 }
 
 export class MLOpsContext {
@@ -159,13 +166,16 @@ export class LifeCycleCatalog {
     if (status !== 'finished' && status !== 'failed' && status !== 'killed') throw new MLOpsError(`The status "${String(status)}" is not one of finished, failed, killed.`);
     const state = this.ctx.run(runId);
     const endTime = Date.now();
-    this.ctx.append(runId, [{ type: 'run_ended', runId, status, endTime, trainingTimeMs: state.startTime ? endTime - state.startTime : undefined }]);
+    // A training time set with setTrainingTime() is kept; otherwise it is the run's duration.
+    const trainingTimeMs = state.trainingTimeSet || !state.startTime ? undefined : endTime - state.startTime;
+    this.ctx.append(runId, [{ type: 'run_ended', runId, status, endTime, trainingTimeMs }]);
     state.ended = true;
   }
 
   async setTrainingTime(runId: string, ms: number): Promise<void> {
     if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0) throw new MLOpsError(`The training time must be a non-negative number of milliseconds; got ${String(ms)}.`);
     this.ctx.append(runId, [{ type: 'training_time', runId, ms }]);
+    this.ctx.run(runId).trainingTimeSet = true;
   }
 
   async getRun(runId: string): Promise<RunDetail | undefined> {
@@ -208,6 +218,7 @@ export class DataCatalog {
     this.ctx.append(runId, []); // refuses an unknown or ended run before the (long) profiling
     if (opts.name !== undefined) checkName('The dataset name', opts.name);
     const { profile } = await this.profile(source, { name: opts.name, signal: opts.signal, onProgress: opts.onProgress });
+    checkProfileNames(profile);
     this.ctx.append(runId, [{ type: 'dataset', runId, profile }]);
     return profile;
   }
@@ -218,6 +229,7 @@ export class DataCatalog {
     checkName('The column name', column, LIMITS.key);
     if (opts.bins !== undefined && (!Number.isInteger(opts.bins) || opts.bins < 1 || opts.bins > 1000)) throw new MLOpsError(`bins must be an integer from 1 to 1000; got ${String(opts.bins)}.`);
     const { profile, distributions } = await this.profile(source, { name: opts.name, columns: [column], bins: opts.bins, signal: opts.signal });
+    checkProfileNames(profile);
     const distribution = distributions.find((d) => d.column === column);
     if (!distribution) throw new MLOpsError(`The column "${column}" has no distribution in ${profile.source}.`);
     this.ctx.append(runId, [{ type: 'distribution', runId, dataset: profile.name, distribution }]);
