@@ -8,6 +8,8 @@ import { formatDuration, formatNumber, formatRelative, shortId } from './core/fo
 import type { ParamValue } from './core/model';
 import { profileFile } from './core/profile';
 import { MLOpsContext } from './sdk/context';
+import { importMlflowPath } from './store/mlflowImport';
+import { problemLocation } from './store/mlflowSync';
 import { openReadOnlyStore } from './store/readonly';
 import { TrackingService } from './store/service';
 import type { RunDetail } from './store/store';
@@ -24,6 +26,7 @@ const USAGE = `Usage: mlops <command> [options]   (works on the workspace in the
   mlops runs [--experiment E] [--json]                      list runs
   mlops show <runId> [--json]                               everything the run panel shows
   mlops rebuild                                             rebuild .mlops/tracking.db from the logs
+  mlops import <mlruns-folder|mlflow.db> [--run ID ...]     copy MLflow runs into .mlops/runs/ (keeps their ids)
 
 Options: --workspace DIR (default: the current directory)`;
 
@@ -64,7 +67,7 @@ async function main(argv: string[]): Promise<number> {
     allowPositionals: true,
     options: {
       workspace: { type: 'string' }, json: { type: 'boolean' }, column: { type: 'string', multiple: true }, bins: { type: 'string' },
-      experiment: { type: 'string' }, name: { type: 'string' }, status: { type: 'string' }, step: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+      experiment: { type: 'string' }, name: { type: 'string' }, status: { type: 'string' }, step: { type: 'string' }, run: { type: 'string', multiple: true }, help: { type: 'boolean', short: 'h' },
     },
   });
   const [cmd, sub, ...rest] = positionals;
@@ -148,7 +151,7 @@ async function main(argv: string[]): Promise<number> {
       const out = experiments.map((e) => ({ ...e, runs: store.listRuns(e.id).map((r) => ({ ...r, metrics: Object.fromEntries(store.metricSummaries(r.id).map((m) => [m.key, m.last])) })) }));
       if (values.json) printJson(out);
       else for (const e of out) {
-        process.stdout.write(`${e.name} (${e.runs.length} runs)\n`);
+        process.stdout.write(`${e.name} (${e.runs.length} runs)${e.origin === 'native' ? '' : ` [${e.origin}]`}\n`);
         for (const r of e.runs) process.stdout.write(`  ${shortId(r.id)}  ${r.status.padEnd(8)}  ${formatRelative(r.startTime).padEnd(16)}  ${r.name ?? ''}\n`);
       }
       return 0;
@@ -180,6 +183,17 @@ async function main(argv: string[]): Promise<number> {
         service.dispose();
       }
       return 0;
+    }
+    case 'import': {
+      if (!sub) throw new UsageError('mlops import needs an MLflow store: mlops import mlruns (or mlflow.db)');
+      const res = await importMlflowPath(workspace, resolve(sub), { runIds: values.run });
+      if (values.json) printJson(res);
+      else {
+        process.stdout.write(`imported ${res.imported.length} runs (${res.metricPoints} metric points) from ${res.store} into .mlops/runs/${res.alreadyImported.length ? `; ${res.alreadyImported.length} already imported, left as they are` : ''}\n`);
+        for (const p of res.problems) process.stderr.write(`skipped ${problemLocation(res.store, res.kind, p)}: ${p.message}\n`);
+        for (const e of res.errors) process.stderr.write(`not imported: ${e.message}\n`);
+      }
+      return res.errors.length > 0 ? 1 : 0;
     }
     default:
       throw new UsageError(`Unknown command "${cmd}".\n\n${USAGE}`);

@@ -2,7 +2,7 @@
 // sql.js or read the store. Measured by loading dist/extension.js with a stub 'vscode' and checking what
 // was required and how long activate() took, against a baseline of requiring an empty module.
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import Module from 'node:module';
+import Module, { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -34,11 +34,12 @@ export async function benchActivation(log: (line: string) => void): Promise<void
     const orig = wasm[k];
     if (typeof orig === 'function') wasm[k] = (...a: unknown[]) => { instantiations++; return orig.apply(WebAssembly, a); };
   }
+  const load = createRequire(__filename);
   let t0 = performance.now();
-  require(join(stubDir, 'empty.js'));
+  load(join(stubDir, 'empty.js'));
   const base = performance.now() - t0;
   t0 = performance.now();
-  const ext = require(bundle) as { activate: (ctx: unknown) => unknown };
+  const ext = load(bundle) as { activate: (ctx: unknown) => unknown };
   const loaded = performance.now() - t0;
   t0 = performance.now();
   ext.activate({ subscriptions: [], workspaceState: { get: () => undefined, update: async () => undefined }, extensionUri: stub });

@@ -7,7 +7,7 @@ import type { SqlJsStatic } from 'sql.js';
 import { TAG } from '../core/mlflow/common';
 import type { MlflowExperiment, MlflowProblem, MlflowRun, MlflowStore, MlflowStoreKind } from '../core/mlflow/model';
 import type { ParamValue } from '../core/model';
-import { LIMITS, encodeNumber, makeEvent, type TrackingEvent } from '../ingest/events';
+import { EXPERIMENT_FILE, LIMITS, encodeNumber, makeEvent, type TrackingEvent } from '../ingest/events';
 import { appendEvents } from '../ingest/writer';
 import { MLOpsContext, MLOpsError } from '../sdk/context';
 import { readMlflowStore, storeLabel } from './mlflowSync';
@@ -142,7 +142,7 @@ export function nativeRunIds(runsDir: string): Set<string> {
   if (!existsSync(runsDir)) return ids;
   for (const d of readdirSync(runsDir, { withFileTypes: true })) {
     if (!d.isDirectory()) continue;
-    for (const f of readdirSync(join(runsDir, d.name))) if (f.endsWith('.jsonl')) ids.add(f.slice(0, -'.jsonl'.length));
+    for (const f of readdirSync(join(runsDir, d.name))) if (f.endsWith('.jsonl') && f !== EXPERIMENT_FILE) ids.add(f.slice(0, -'.jsonl'.length));
   }
   return ids;
 }

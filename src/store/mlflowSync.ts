@@ -2,9 +2,11 @@
 // reads them with src/core/mlflow, and replaces each store's rows (one foreign origin per store).
 // Pure Node (no 'vscode'): the extension, the CLI and the SDK's read-only view all call it.
 import { createHash } from 'node:crypto';
-import { stat } from 'node:fs/promises';
-import { isAbsolute, relative, resolve, sep } from 'node:path';
+import type { Dirent } from 'node:fs';
+import { readdir, stat } from 'node:fs/promises';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { SqlJsStatic } from 'sql.js';
+import { createLimiter } from '../core/mlflow/common';
 import { findMlflowStores, hasSqliteHeader, looksLikeFileStore } from '../core/mlflow/discover';
 import { readFileStore } from '../core/mlflow/fileStore';
 import type { MlflowProblem, MlflowStore, MlflowStoreKind } from '../core/mlflow/model';
@@ -35,6 +37,8 @@ export interface SyncedStore {
   imported: number;
   metricPoints: number;
   problems: MlflowProblem[];
+  /** File store: the folders (`<experiment id>/<run id>`) of runs still RUNNING, whose metric files grow. */
+  liveRuns: string[];
   /** Set when the store could not be read at all; its previous rows were kept. */
   error?: string;
 }
@@ -57,6 +61,8 @@ export interface SyncOptions {
   /** Folder levels searched below the workspace (default: findMlflowStores' default). */
   maxDepth?: number;
   SQL?: SqlJsStatic;
+  /** Called just before a store is read (e.g. to fingerprint it first: a change after that shows as a difference). */
+  beforeRead?: (store: { path: string; kind: MlflowStoreKind }) => Promise<void> | void;
   /** Called after each store was read and replaced (for progress). */
   onStore?: (store: SyncedStore) => void;
 }
@@ -191,10 +197,11 @@ export async function syncMlflowStores(store: TrackingStore, workspace: string, 
     signal?.throwIfAborted();
     const origin = originFor(workspace, t.path);
     const label = storeLabel(workspace, t.path);
-    const synced: SyncedStore = { origin, path: t.path, kind: t.kind, experiments: 0, runs: 0, deletedRuns: 0, imported: 0, metricPoints: 0, problems: [] };
+    const synced: SyncedStore = { origin, path: t.path, kind: t.kind, experiments: 0, runs: 0, deletedRuns: 0, imported: 0, metricPoints: 0, problems: [], liveRuns: [] };
     let mlflow: MlflowStore;
     try {
       if (t.kind === 'sqlite') SQL ??= await loadSqlJs();
+      await opts.beforeRead?.(t);
       mlflow = await readMlflowStore(t.path, { signal, SQL });
     } catch (e) {
       if (signal?.aborted) throw e;
@@ -225,6 +232,7 @@ export async function syncMlflowStores(store: TrackingStore, workspace: string, 
       for (const k of Object.keys(r.metrics)) synced.metricPoints += r.metrics[k].length;
     }
     synced.problems = problems;
+    if (t.kind === 'file') synced.liveRuns = mlflow.runs.filter((r) => r.status === 'running').map((r) => `${r.experimentId}/${r.runId}`);
     result.stores.push(synced);
     opts.onStore?.(synced);
   }
@@ -236,4 +244,49 @@ export async function syncMlflowStores(store: TrackingStore, workspace: string, 
     present.delete(origin);
     result.removed.push(origin);
   }
+}
+
+/**
+ * A cheap fingerprint of what MLflow changes in a store, for polling: file events miss changes inside
+ * folders created in one burst (Linux inotify; parcel-bundler/watcher#97), which is how MLflow makes a
+ * run's folders. SQLite: the file's size and time. File store: every experiment's entries, every run's
+ * meta.yaml, and the metric files of `liveRuns`. 'missing' when the store is gone.
+ */
+export async function storeFingerprint(path: string, kind: MlflowStoreKind, liveRuns: readonly string[] = []): Promise<string> {
+  const stamp = async (p: string): Promise<string> => {
+    try {
+      const s = await stat(p);
+      return `${s.size}:${s.mtimeMs}`;
+    } catch {
+      return '-';
+    }
+  };
+  if (kind === 'sqlite') {
+    const s = await stamp(path);
+    return s === '-' ? 'missing' : s;
+  }
+  let top: Dirent[];
+  try {
+    top = await readdir(path, { withFileTypes: true });
+  } catch {
+    return 'missing';
+  }
+  const limit = createLimiter(32);
+  const parts: string[] = [];
+  const list = (dir: string): Promise<Dirent[]> => limit(() => readdir(dir, { withFileTypes: true })).catch(() => []);
+  await Promise.all(top.filter((e) => e.isDirectory() && !e.name.startsWith('.')).map(async (exp) => {
+    const entries = await list(join(path, exp.name));
+    parts.push(`${exp.name}/ ${entries.map((e) => e.name).sort().join(' ')}`);
+    await Promise.all(entries.filter((e) => e.isDirectory()).map(async (run) => {
+      parts.push(`${exp.name}/${run.name}/meta.yaml ${await limit(() => stamp(join(path, exp.name, run.name, 'meta.yaml')))}`);
+    }));
+  }));
+  const walk = async (dir: string, rel: string): Promise<void> => {
+    await Promise.all((await list(dir)).map(async (e) => {
+      if (e.isDirectory()) await walk(join(dir, e.name), `${rel}/${e.name}`);
+      else parts.push(`${rel}/${e.name} ${await limit(() => stamp(join(dir, e.name)))}`);
+    }));
+  };
+  await Promise.all(liveRuns.map((run) => walk(join(path, run, 'metrics'), `${run}/metrics`)));
+  return sha256(parts.sort().join('\n'));
 }

@@ -155,8 +155,7 @@ suite('Runs view and commands', () => {
   });
 
   test('rename, tag, note, star, delete with restore: each is an event, shows at once, and survives a rebuild', async () => {
-    const [first] = await runsOf('Titanic');
-    const id = first.id;
+    const id = (await runsOf('Titanic')).find((r) => r.label === 'tree depth 3')!.id;
     await vscode.commands.executeCommand('mlops.renameRun', id, 'renamed run');
     await vscode.commands.executeCommand('mlops.tagRun', id, 'stage=candidate');
     await vscode.commands.executeCommand('mlops.addNote', id, 'a note <b>not bold</b>');
