@@ -47,6 +47,13 @@ export function split<T>(items: T[], testShare: number, seed: number): { train: 
   return { test: idx.slice(0, nTest).map((i) => items[i]), train: idx.slice(nTest).map((i) => items[i]) };
 }
 
+function standardiser(rows: number[][]): (row: number[]) => number[] {
+  const n = rows.length;
+  const mean = rows[0].map((_, j) => rows.reduce((s, r) => s + r[j], 0) / n);
+  const sd = rows[0].map((_, j) => Math.sqrt(rows.reduce((s, r) => s + (r[j] - mean[j]) ** 2, 0) / (n - 1)) || 1);
+  return (row) => row.map((x, j) => (x - mean[j]) / sd[j]);
+}
+
 interface Model { train(x: number[][] | Matrix, y: number[] | Matrix): void; predict(x: number[][] | Matrix): number[] | Matrix }
 
 /** The attempts: one trainer and its settings each. */
@@ -72,8 +79,14 @@ export async function trainAll(workspace: string, log: (line: string) => void = 
       await mlops.data.logData(run.runId, testRows, { name: 'test split' });
 
       const model = attempt.make();
-      const xTrain = data.train.map((d) => d.x);
-      const xTest = data.test.map((d) => d.x);
+      let xTrain = data.train.map((d) => d.x);
+      let xTest = data.test.map((d) => d.x);
+      if (attempt.matrixInput) {
+        // Gradient descent needs features on one scale: standardise with the training split's mean and sd.
+        const scale = standardiser(xTrain);
+        xTrain = xTrain.map(scale);
+        xTest = xTest.map(scale);
+      }
       const t0 = Date.now();
       if (attempt.matrixInput) model.train(new Matrix(xTrain), Matrix.columnVector(data.train.map((d) => d.y)));
       else model.train(xTrain, data.train.map((d) => d.y));
