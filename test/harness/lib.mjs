@@ -161,7 +161,10 @@ export function packageVsix(outFile, { log = console.log, stage = true } = {}) {
       cpSync(join(repoRoot, e.name), join(cwd, e.name), { recursive: true });
     }
   }
-  const args = [vsceEntry, 'package', '--no-dependencies', '--allow-missing-repository', '--out', outFile];
+  // The README's relative links and images need absolute bases in a .vsix; this one is only for the
+  // tests (never published), so the repository field's placeholder host serves as the base.
+  const base = 'https://example.invalid/mlops-tracking/raw/main/';
+  const args = [vsceEntry, 'package', '--no-dependencies', '--allow-missing-repository', '--baseContentUrl', base, '--baseImagesUrl', base, '--out', outFile];
   if (!['LICENSE', 'LICENSE.md', 'LICENSE.txt'].some((f) => existsSync(join(repoRoot, f)))) args.push('--skip-license');
   const t = Date.now();
   const r = spawnSync(harnessNode, args, {

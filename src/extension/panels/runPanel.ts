@@ -8,7 +8,7 @@ import { formatRelative, shortId } from '../../core/format';
 import { LIMITS, MLOPS_DIR, RUNS_DIR, makeEvent, type NoteSet } from '../../ingest/events';
 import { appendEvents } from '../../ingest/writer';
 import { RUN_ID_PATTERN, assertNever, safeFileName } from '../../protocol/common';
-import { RUN_VIEW_TYPE, parseRunMessage, runIdFromPanelState, type RunFromWebview, type RunToWebview } from '../../protocol/run';
+import { RUN_VIEW_TYPE, encodeSteps, parseRunMessage, runIdFromPanelState, type RunFromWebview, type RunToWebview } from '../../protocol/run';
 import { metricHistoryColumns, runSourceFile } from '../../store/queries/runPanel';
 import type { TrackingStore } from '../../store/store';
 import { Commands } from '../commands/ids';
@@ -17,8 +17,8 @@ import type { StoreHost } from '../storeHost';
 import { makeNonce, panelHtml } from './html';
 import { buildRunState } from './runState';
 
-/** How long the store must be quiet before an open panel is refreshed (a run may log hundreds of points a second). */
-const REFRESH_DEBOUNCE_MS = 250;
+/** An open panel follows the store at most this often (a run may log hundreds of points a second). */
+const REFRESH_INTERVAL_MS = 250;
 
 interface Deps {
   host: StoreHost;
@@ -36,17 +36,31 @@ function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions {
 
 const titleFor = (displayName: string): string => `Run: ${displayName}`;
 
+/** Where to show a panel: the second argument of the command (Compare opens runs side by side). */
+interface ShowOptions {
+  viewColumn?: vscode.ViewColumn;
+  preserveFocus?: boolean;
+}
+
+export function showOptionsFromArgument(arg: unknown): ShowOptions {
+  if (typeof arg !== 'object' || arg === null) return {};
+  const o = arg as { viewColumn?: unknown; preserveFocus?: unknown };
+  const col = typeof o.viewColumn === 'number' && Number.isInteger(o.viewColumn) && o.viewColumn >= -2 && o.viewColumn <= 9 ? o.viewColumn as vscode.ViewColumn : undefined;
+  return { viewColumn: col, preserveFocus: typeof o.preserveFocus === 'boolean' ? o.preserveFocus : undefined };
+}
+
 export class RunPanel implements vscode.Disposable {
   private static readonly open = new Map<string, RunPanel>();
 
   /** Shows the run's panel, creating it or revealing the one already open. */
-  static show(deps: Deps, runId: string, displayName: string): RunPanel {
+  static show(deps: Deps, runId: string, displayName: string, where: ShowOptions = {}): RunPanel {
     const existing = RunPanel.open.get(runId);
     if (existing) {
-      existing.panel.reveal();
+      existing.panel.reveal(where.viewColumn, where.preserveFocus);
       return existing;
     }
-    const panel = vscode.window.createWebviewPanel(RUN_VIEW_TYPE, titleFor(displayName), vscode.ViewColumn.Active, {
+    const column = { viewColumn: where.viewColumn ?? vscode.ViewColumn.Active, preserveFocus: where.preserveFocus ?? false };
+    const panel = vscode.window.createWebviewPanel(RUN_VIEW_TYPE, titleFor(displayName), column, {
       ...webviewOptions(deps.extensionUri),
       enableFindWidget: true,
     });
@@ -65,13 +79,12 @@ export class RunPanel implements vscode.Disposable {
     new RunPanel(deps, panel, runId);
   }
 
-  static disposeAll(): void {
-    for (const p of [...RunPanel.open.values()]) p.panel.dispose();
-  }
-
-  /** Open panels by run id (the integration tests look at them). */
-  static openRunIds(): string[] {
-    return [...RunPanel.open.keys()];
+  /**
+   * On deactivation: releases every panel's listeners and timers but leaves the panels open, so that
+   * VS Code restores them (through the serializer) when the window reloads.
+   */
+  static releaseAll(): void {
+    for (const p of [...RunPanel.open.values()]) p.release();
   }
 
   private readonly disposables = new DisposableStore();
@@ -99,13 +112,19 @@ export class RunPanel implements vscode.Disposable {
     this.disposables.add(panel.onDidDispose(() => this.dispose()));
   }
 
+  /** The panel was closed (or is closed by us): everything it holds goes. */
   dispose(): void {
+    if (this.disposed) return;
+    this.release();
+    this.panel.dispose();
+  }
+
+  private release(): void {
     if (this.disposed) return;
     this.disposed = true;
     if (this.refreshTimer) clearTimeout(this.refreshTimer);
     if (RunPanel.open.get(this.runId) === this) RunPanel.open.delete(this.runId);
     this.disposables.dispose();
-    this.panel.dispose();
   }
 
   private post(message: RunToWebview): void {
@@ -116,12 +135,13 @@ export class RunPanel implements vscode.Disposable {
     return (await this.deps.host.get()).db;
   }
 
+  /** At most one refresh per interval, also while a run logs without pause (a debounce would starve). */
   private scheduleRefresh(): void {
-    if (this.refreshTimer) clearTimeout(this.refreshTimer);
+    if (this.refreshTimer) return;
     this.refreshTimer = setTimeout(() => {
       this.refreshTimer = undefined;
       if (this.panel.visible && this.lastState !== '') void this.sendState(false);
-    }, REFRESH_DEBOUNCE_MS);
+    }, REFRESH_INTERVAL_MS);
   }
 
   /** Sends the state when it changed since the last one sent (or always, when `force`). */
@@ -162,7 +182,7 @@ export class RunPanel implements vscode.Disposable {
         void this.sendState(true);
         return;
       case 'requestHistory':
-        void this.sendHistory(msg.key);
+        void this.sendHistory(msg.key, msg.withTimes);
         return;
       case 'saveNote':
         void this.saveNote(msg.text);
@@ -186,13 +206,14 @@ export class RunPanel implements vscode.Disposable {
     }
   }
 
-  private async sendHistory(key: string): Promise<void> {
+  private async sendHistory(key: string, withTimes: boolean): Promise<void> {
     try {
       const store = await this.store();
       const t0 = Date.now();
       const columns = metricHistoryColumns(store.db, this.runId, key);
       this.deps.output.trace(`run panel ${shortId(this.runId)}: history of ${key}, ${columns.values.length} points in ${Date.now() - t0} ms`);
-      if (!this.disposed) this.post({ type: 'history', history: { key, ...columns } });
+      const history = { key, count: columns.values.length, steps: encodeSteps(columns.steps), times: withTimes ? columns.times : null, values: columns.values };
+      if (!this.disposed) this.post({ type: 'history', history });
     } catch (e) {
       this.deps.output.error(`run panel ${this.runId}: reading the history of ${key} failed: ${(e as Error).stack ?? e}`);
     }
@@ -289,7 +310,7 @@ function bundledExtensionUri(): vscode.Uri {
 export function registerRunPanel(host: StoreHost, output: vscode.LogOutputChannel, extensionUri: vscode.Uri = bundledExtensionUri()): vscode.Disposable[] {
   const deps: Deps = { host, output, extensionUri };
   return [
-    vscode.commands.registerCommand(Commands.openRun, async (arg?: unknown) => {
+    vscode.commands.registerCommand(Commands.openRun, async (arg?: unknown, options?: unknown) => {
       try {
         if (!host.workspaceFolder) {
           void vscode.window.showErrorMessage('MLOps: open the folder your runs are logged in first: runs are tracked per workspace folder, in its .mlops/ folder.');
@@ -313,7 +334,7 @@ export function registerRunPanel(host: StoreHost, output: vscode.LogOutputChanne
           }
           target = { runId, displayName: run.name ?? shortId(run.id) };
         }
-        const panel = RunPanel.show(deps, target.runId, target.displayName);
+        const panel = RunPanel.show(deps, target.runId, target.displayName, showOptionsFromArgument(options));
         return panel.runId;
       } catch (e) {
         output.error(`Open Run failed: ${(e as Error).stack ?? e}`);
@@ -333,6 +354,6 @@ export function registerRunPanel(host: StoreHost, output: vscode.LogOutputChanne
         RunPanel.revive(deps, panel, runId);
       },
     }),
-    { dispose: () => RunPanel.disposeAll() },
+    { dispose: () => RunPanel.releaseAll() },
   ];
 }
