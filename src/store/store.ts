@@ -580,7 +580,8 @@ export class TrackingStore {
     } finally {
       st.free();
     }
-    return { steps: steps.subarray(0, i), timestamps: timestamps.subarray(0, i), values: values.subarray(0, i) };
+    // Exact-length arrays: a webview message transfers a typed array's whole buffer.
+    return i === n ? { steps, timestamps, values } : { steps: steps.slice(0, i), timestamps: timestamps.slice(0, i), values: values.slice(0, i) };
   }
 
   getRunDetail(runId: string): RunDetail | undefined {

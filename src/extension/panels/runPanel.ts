@@ -9,7 +9,7 @@ import { LIMITS, MLOPS_DIR, RUNS_DIR, makeEvent, type NoteSet } from '../../inge
 import { appendEvents } from '../../ingest/writer';
 import { RUN_ID_PATTERN, assertNever, safeFileName } from '../../protocol/common';
 import { RUN_VIEW_TYPE, encodeSteps, parseRunMessage, runIdFromPanelState, type RunFromWebview, type RunToWebview } from '../../protocol/run';
-import { metricHistoryColumns, runSourceFile } from '../../store/queries/runPanel';
+import { runSourceFile } from '../../store/queries/runPanel';
 import type { TrackingStore } from '../../store/store';
 import { Commands } from '../commands/ids';
 import { DisposableStore } from '../lifecycle';
@@ -210,7 +210,8 @@ export class RunPanel implements vscode.Disposable {
     try {
       const store = await this.store();
       const t0 = Date.now();
-      const columns = metricHistoryColumns(store.db, this.runId, key);
+      const read = store.metricHistoryArrays(this.runId, key);
+      const columns = { steps: read.steps, times: read.timestamps, values: read.values };
       this.deps.output.trace(`run panel ${shortId(this.runId)}: history of ${key}, ${columns.values.length} points in ${Date.now() - t0} ms`);
       const history = { key, count: columns.values.length, steps: encodeSteps(columns.steps), times: withTimes ? columns.times : null, values: columns.values };
       if (!this.disposed) this.post({ type: 'history', history });

@@ -66,34 +66,3 @@ export function previousDataset(db: Database, runId: string, datasetName: string
   return { runId: String(r[0]), runName: r[1] === null ? null : String(r[1]), sha256: String(r[2]) };
 }
 
-/** A metric's points as three index-aligned columns, ordered by step then time. NULL values are NaN. */
-export function metricHistoryColumns(db: Database, runId: string, key: string): { steps: Float64Array; times: Float64Array; values: Float64Array } {
-  const series = rows(db, 'SELECT id, count FROM metric_series WHERE run_id = ? AND key = ?', [runId, key])[0];
-  if (!series) return { steps: new Float64Array(0), times: new Float64Array(0), values: new Float64Array(0) };
-  // `count` is exact after each ingest transaction; grow anyway in case points arrive in between.
-  let cap = Math.max(16, Number(series[1]));
-  let steps: Float64Array = new Float64Array(cap);
-  let times: Float64Array = new Float64Array(cap);
-  let values: Float64Array = new Float64Array(cap);
-  let n = 0;
-  const st = db.prepare('SELECT step, timestamp, value FROM metric_points WHERE series_id = ? ORDER BY step, timestamp');
-  try {
-    st.bind([series[0]]);
-    while (st.step()) {
-      if (n === cap) {
-        cap *= 2;
-        const grow = (a: Float64Array): Float64Array => { const b = new Float64Array(cap); b.set(a); return b; };
-        steps = grow(steps); times = grow(times); values = grow(values);
-      }
-      const row = st.get();
-      steps[n] = Number(row[0]);
-      times[n] = Number(row[1]);
-      values[n] = row[2] === null ? NaN : Number(row[2]);
-      n++;
-    }
-  } finally {
-    st.free();
-  }
-  // Copies of exactly n values: VS Code transfers a typed array's whole buffer.
-  return { steps: steps.slice(0, n), times: times.slice(0, n), values: values.slice(0, n) };
-}
