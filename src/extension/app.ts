@@ -9,6 +9,7 @@ import { ExplorerState } from './explorer/state';
 import { RunExplorer, type ExplorerNode } from './explorer/tree';
 import { DisposableStore } from './lifecycle';
 import { MlflowStores } from './mlflow';
+import { registerComparePanel } from './panels/comparePanel';
 import { registerRunPanel } from './panels/runPanel';
 import { RunningStatus } from './statusBar';
 import { StoreHost } from './storeHost';
@@ -53,6 +54,7 @@ export class MlopsExtension implements vscode.Disposable {
     for (const c of registerExplorerCommands(host, state, output)) d.add(c);
     d.add(new MlflowStores(host, output));
     for (const c of registerRunPanel(host, output)) d.add(c);
+    for (const c of registerComparePanel(host, output, view)) d.add(c);
     context.subscriptions.push(this);
     this.api = {
       service: () => host.get(),

@@ -3,3 +3,5 @@
 import './activation.test';
 import './explorer.test';
 import './runPanel.test';
+import './mlflow.test';
+import './compare.test';

@@ -94,7 +94,13 @@ export function scatterConfig(points: readonly ScatterPoint[], xLabel: string, y
       maintainAspectRatio: false,
       animation: false,
       scales: {
-        x: { type: logX ? 'logarithmic' : 'linear', title: { display: true, text: xLabel + (logX ? ' (log scale)' : ''), color: c.foreground }, ticks: { callback: (v) => formatCompact(Number(v)) }, grid: { color: c.lines } },
+        x: {
+          type: logX ? 'logarithmic' : 'linear',
+          title: { display: true, text: xLabel + (logX ? ' (log scale)' : ''), color: c.foreground },
+          // On a log axis only 1, 2 and 5 times a power of ten get a label, so they do not overlap.
+          ticks: { callback: (v) => (logX && ![1, 2, 5].includes(Math.round(Number(v) / 10 ** Math.floor(Math.log10(Number(v))))) ? '' : formatCompact(Number(v))), maxRotation: 0, autoSkipPadding: 8 },
+          grid: { color: c.lines },
+        },
         y: { type: 'linear', title: { display: true, text: yLabel, color: c.foreground }, ticks: { callback: (v) => formatCompact(Number(v)) }, grid: { color: c.lines } },
       },
       plugins: {

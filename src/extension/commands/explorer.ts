@@ -6,6 +6,7 @@ import type { Direction } from '../../core/model';
 import { guessDirection, parseQuery } from '../../core/query';
 import { listRunItems, metricKeysOf, primaryMetric, type RunSort } from '../../store/queries/runs';
 import type { ExplorerState } from '../explorer/state';
+import { ComparePanel } from '../panels/comparePanel';
 import type { StoreHost } from '../storeHost';
 import { UserError, guarded, resolveRun, resolveRuns } from './common';
 import { Commands } from './ids';
@@ -128,9 +129,7 @@ export function registerExplorerCommands(host: StoreHost, state: ExplorerState, 
       const runs = await resolveRuns(host, arg, selection, { many: true, title: 'MLOps: Compare Runs (pick two or more)' });
       if (!runs) return undefined;
       if (runs.length > 100) throw new UserError(`${runs.length} runs are selected; compare at most 100 at once.`);
-      // Until the comparison panel exists, the run panels open side by side.
-      for (const [i, r] of runs.entries()) await vscode.commands.executeCommand(Commands.openRun, r.id, { viewColumn: Math.min(i + 1, 9) });
-      return { runIds: runs.map((r) => r.id) };
+      return ComparePanel.show(runs.map((r) => r.id)).describe();
     }),
   ];
 }
