@@ -4,6 +4,7 @@ import type { ConfusionMatrix, DatasetProfile, Direction, Distribution, ParamVal
 import { decodeNumber, type TrackingEvent } from '../ingest/events';
 import type { MetricColumns, MetricPoint } from '../ingest/parse';
 import { MIGRATIONS, SCHEMA_VERSION } from './schema';
+import { queryRows } from './sql';
 
 export class StoreOpenError extends Error {
   constructor(message: string, readonly reason: 'corrupt' | 'newer') {
@@ -491,15 +492,7 @@ export class TrackingStore {
   // ---------------------------------------------------------------- reading
 
   private rows(sql: string, params: SqlValue[] = []): SqlValue[][] {
-    const st = this.db.prepare(sql);
-    try {
-      st.bind(params);
-      const out: SqlValue[][] = [];
-      while (st.step()) out.push(st.get());
-      return out;
-    } finally {
-      st.free();
-    }
+    return queryRows(this.db, sql, params);
   }
 
   getOffsets(): Map<string, { offset: number; line: number }> {

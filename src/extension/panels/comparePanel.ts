@@ -6,9 +6,10 @@
 // store or the selection changes (debounced), and answers requests for metric histories and matrices.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { saveExport } from './files';
 import { decimateMinMax, pick } from '../../core/compare';
 import { formatRelative, shortId } from '../../core/format';
-import { assertNever, safeFileName } from '../../protocol/common';
+import { assertNever } from '../../protocol/common';
 import {
   COMPARE_VIEW_TYPE, MAX_COMPARE_RUNS, comparePanelStateFrom, packHistories, parseCompareMessage,
   type CompareFromWebview, type CompareToWebview, type RunHistory,
@@ -309,26 +310,10 @@ export class ComparePanel implements vscode.Disposable {
     this.setRuns([...this.runIds, ...picked.map((p) => p.runId)]);
   }
 
-  private async saveFile(name: string, ext: 'png' | 'csv', bytes: Uint8Array): Promise<void> {
-    const folder = this.deps.host.workspaceFolder?.uri;
-    const fileName = safeFileName(name, ext);
-    const uri = await vscode.window.showSaveDialog({
-      defaultUri: folder ? vscode.Uri.joinPath(folder, fileName) : undefined,
-      filters: ext === 'png' ? { 'PNG image': ['png'] } : { 'CSV (comma-separated values)': ['csv'] },
-      title: ext === 'png' ? 'Save Chart as PNG' : 'Save Table as CSV',
-      saveLabel: 'Save',
-    });
-    if (!uri) return;
-    try {
-      await vscode.workspace.fs.writeFile(uri, bytes);
-      this.deps.output.info(`saved ${uri.toString(true)} (${bytes.length} bytes)`);
-      void vscode.window.showInformationMessage(`Saved ${vscode.workspace.asRelativePath(uri)}.`, 'Open').then((a) => {
-        if (a === 'Open') void vscode.commands.executeCommand('vscode.open', uri);
-      });
-    } catch (e) {
-      void vscode.window.showErrorMessage(`Could not save ${uri.fsPath}: ${(e as Error).message}. Pick another folder and try again.`);
-    }
+  private saveFile(name: string, ext: 'png' | 'csv', bytes: Uint8Array): Promise<void> {
+    return saveExport(this.deps.host.workspaceFolder?.uri, this.deps.output, name, ext, bytes);
   }
+
 }
 
 // ------------------------------------------------------------------ registration

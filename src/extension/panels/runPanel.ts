@@ -4,10 +4,11 @@
 // the store changes (debounced), and answers requests for metric histories, notes, copies and saves.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { saveExport } from './files';
 import { formatRelative, shortId } from '../../core/format';
 import { LIMITS, MLOPS_DIR, RUNS_DIR, makeEvent, type NoteSet } from '../../ingest/events';
 import { appendEvents } from '../../ingest/writer';
-import { RUN_ID_PATTERN, assertNever, safeFileName } from '../../protocol/common';
+import { RUN_ID_PATTERN, assertNever } from '../../protocol/common';
 import { RUN_VIEW_TYPE, encodeSteps, parseRunMessage, runIdFromPanelState, type RunFromWebview, type RunToWebview } from '../../protocol/run';
 import { runSourceFile } from '../../store/queries/runPanel';
 import type { TrackingStore } from '../../store/store';
@@ -251,26 +252,10 @@ export class RunPanel implements vscode.Disposable {
     }
   }
 
-  private async saveFile(name: string, ext: 'png' | 'csv', bytes: Uint8Array): Promise<void> {
-    const folder = this.deps.host.workspaceFolder?.uri;
-    const fileName = safeFileName(name, ext);
-    const uri = await vscode.window.showSaveDialog({
-      defaultUri: folder ? vscode.Uri.joinPath(folder, fileName) : undefined,
-      filters: ext === 'png' ? { 'PNG image': ['png'] } : { 'CSV (comma-separated values)': ['csv'] },
-      title: ext === 'png' ? 'Save Chart as PNG' : 'Save Table as CSV',
-      saveLabel: 'Save',
-    });
-    if (!uri) return;
-    try {
-      await vscode.workspace.fs.writeFile(uri, bytes);
-      this.deps.output.info(`saved ${uri.toString(true)} (${bytes.length} bytes)`);
-      void vscode.window.showInformationMessage(`Saved ${vscode.workspace.asRelativePath(uri)}.`, 'Open').then((a) => {
-        if (a === 'Open') void vscode.commands.executeCommand('vscode.open', uri);
-      });
-    } catch (e) {
-      void vscode.window.showErrorMessage(`Could not save ${uri.fsPath}: ${(e as Error).message}. Pick another folder and try again.`);
-    }
+  private saveFile(name: string, ext: 'png' | 'csv', bytes: Uint8Array): Promise<void> {
+    return saveExport(this.deps.host.workspaceFolder?.uri, this.deps.output, name, ext, bytes);
   }
+
 }
 
 // ------------------------------------------------------------------ the command and the serializer

@@ -2,19 +2,10 @@
 // (one per table, `run_id IN (...)`), and the confusion matrices of one name for the runs asked for.
 // Metric histories come from TrackingStore.metricHistoryArrays.
 import type { Database, SqlValue } from 'sql.js';
+import { queryRows } from '../sql';
 import type { ConfusionMatrix, DatasetProfile, Direction, Distribution, ParamValue, RunStatus } from '../../core/model';
 
-function rows(db: Database, sql: string, params: SqlValue[]): SqlValue[][] {
-  const st = db.prepare(sql);
-  try {
-    st.bind(params);
-    const out: SqlValue[][] = [];
-    while (st.step()) out.push(st.get());
-    return out;
-  } finally {
-    st.free();
-  }
-}
+const rows = queryRows;
 
 const placeholders = (n: number): string => Array(n).fill('?').join(',');
 const nullToNan = (x: SqlValue): number => (x === null ? NaN : Number(x));

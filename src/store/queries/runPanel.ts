@@ -1,19 +1,10 @@
 // Queries the run panel needs beyond TrackingStore's: a metric's rank in the experiment, the previous
 // run's copy of a dataset, the run's log file, and a metric history as compact columns.
-import type { Database, SqlValue } from 'sql.js';
+import type { Database } from 'sql.js';
+import { queryRows } from '../sql';
 import type { Direction } from '../../core/model';
 
-function rows(db: Database, sql: string, params: SqlValue[]): SqlValue[][] {
-  const st = db.prepare(sql);
-  try {
-    st.bind(params);
-    const out: SqlValue[][] = [];
-    while (st.step()) out.push(st.get());
-    return out;
-  } finally {
-    st.free();
-  }
-}
+const rows = queryRows;
 
 /** The run's log file, relative to the workspace (as the ingester recorded it), or undefined for an unknown run. */
 export function runSourceFile(db: Database, runId: string): string | undefined {
