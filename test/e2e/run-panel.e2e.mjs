@@ -102,9 +102,9 @@ function panel(ctx) {
   return outer.contentFrame().locator('iframe#active-frame').contentFrame();
 }
 
-async function waitForRun(ctx, name) {
+async function waitForRun(ctx, name, timeout = 30_000) {
   const f = panel(ctx);
-  await f.locator('body[data-ready="true"] h1.run-name').filter({ hasText: name }).first().waitFor({ timeout: 30_000 });
+  await f.locator('body[data-ready="true"] h1.run-name').filter({ hasText: name }).first().waitFor({ timeout });
   return f;
 }
 
@@ -313,7 +313,10 @@ export default async function (ctx) {
   await ctx.page.reload({ waitUntil: 'domcontentloaded' });
   await ctx.page.waitForFunction(() => typeof window.driver?.whenWorkbenchRestored === 'function', null, { timeout: 60_000 });
   await ctx.page.evaluate(() => window.driver.whenWorkbenchRestored());
-  f = await waitForRun(ctx, CURVE_RUN);
+  // The restored panel may sit behind another editor, and the extension activates again first: bring its
+  // tab forward and give a loaded machine more time.
+  await ctx.page.locator('.tabs-container .tab', { hasText: CURVE_RUN }).first().click({ timeout: 30_000 }).catch(() => {});
+  f = await waitForRun(ctx, CURVE_RUN, 60_000);
   assert.equal(await f.locator('.run-id').first().textContent(), curveId, 'the restored panel shows the same run');
   ctx.log('the run panel was restored after a reload');
 

@@ -49,4 +49,11 @@ export default async function (ctx) {
   // Cleared in one click: the clear button in the view's title bar.
   await sidebar.locator('.composite.title .actions-container [aria-label="Clear Filter"]').first().click();
   await ctx.waitFor(async () => (await rows.count()) === 8, { message: 'all runs back after Clear Filter' });
+
+  // 4. A click on a run opens its panel beside the tree: the picture for the README.
+  await rows.filter({ hasText: best.name }).first().click();
+  const panel = ctx.webviewFrame();
+  await panel.locator('body', { hasText: 'Confusion matrix' }).waitFor({ timeout: 30_000 });
+  await ctx.page.waitForTimeout(1500); // let the charts finish their first animation
+  await ctx.screenshot('workbench-run-panel');
 }
