@@ -21,7 +21,7 @@ import type { ExplorerNode } from '../explorer/tree';
 import { DisposableStore } from '../lifecycle';
 import type { StoreHost } from '../storeHost';
 import { buildCompareState, historyBudget } from './compareState';
-import { makeNonce, panelHtml } from './html';
+import { initPanelWebview } from './setup';
 
 /** How long the store must be quiet before the open panel is refreshed (a run may log hundreds of points a second). */
 const REFRESH_DEBOUNCE_MS = 250;
@@ -110,16 +110,8 @@ export class ComparePanel implements vscode.Disposable {
 
   private constructor(private readonly deps: Deps, readonly panel: vscode.WebviewPanel, private runIds: string[], private follow: boolean) {
     ComparePanel.current = this;
-    const media = vscode.Uri.joinPath(deps.extensionUri, 'media');
-    panel.iconPath = { light: vscode.Uri.joinPath(media, 'compare-light.svg'), dark: vscode.Uri.joinPath(media, 'compare-dark.svg') };
+    initPanelWebview(panel, deps.extensionUri, 'compare', 'MLOps run comparison');
     const webview = panel.webview;
-    webview.html = panelHtml({
-      cspSource: webview.cspSource,
-      nonce: makeNonce(),
-      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(deps.extensionUri, 'dist', 'webview', 'compare.js')).toString(),
-      styleUri: webview.asWebviewUri(vscode.Uri.joinPath(media, 'compare.css')).toString(),
-      title: 'MLOps run comparison',
-    });
     this.disposables.add(webview.onDidReceiveMessage((m: unknown) => this.onMessage(m)));
     this.disposables.add(deps.host.onDidChange(() => this.scheduleRefresh()));
     // A hidden panel has no webview (no retainContextWhenHidden): when it shows again, the new webview

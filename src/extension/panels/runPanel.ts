@@ -15,7 +15,7 @@ import type { TrackingStore } from '../../store/store';
 import { Commands } from '../commands/ids';
 import { DisposableStore } from '../lifecycle';
 import type { StoreHost } from '../storeHost';
-import { makeNonce, panelHtml } from './html';
+import { initPanelWebview } from './setup';
 import { buildRunState } from './runState';
 
 /** An open panel follows the store at most this often (a run may log hundreds of points a second). */
@@ -95,16 +95,8 @@ export class RunPanel implements vscode.Disposable {
 
   private constructor(private readonly deps: Deps, readonly panel: vscode.WebviewPanel, readonly runId: string) {
     RunPanel.open.set(runId, this);
-    const media = vscode.Uri.joinPath(deps.extensionUri, 'media');
-    panel.iconPath = { light: vscode.Uri.joinPath(media, 'run-light.svg'), dark: vscode.Uri.joinPath(media, 'run-dark.svg') };
+    initPanelWebview(panel, deps.extensionUri, 'run', 'MLOps run');
     const webview = panel.webview;
-    webview.html = panelHtml({
-      cspSource: webview.cspSource,
-      nonce: makeNonce(),
-      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(deps.extensionUri, 'dist', 'webview', 'run.js')).toString(),
-      styleUri: webview.asWebviewUri(vscode.Uri.joinPath(media, 'run.css')).toString(),
-      title: 'MLOps run',
-    });
     this.disposables.add(webview.onDidReceiveMessage((m: unknown) => this.onMessage(m)));
     this.disposables.add(deps.host.onDidChange(() => this.scheduleRefresh()));
     // A hidden panel has no webview (no retainContextWhenHidden): when it shows again, the new webview
