@@ -75,7 +75,7 @@ function readNewLines(store: TrackingStore, file: string, rel: string, start: { 
           line++;
           result.problems.push({ file: rel, line, message: `line is longer than ${CHUNK} bytes; skipped` });
           offset = skipTo + 1;
-          store.apply([], [{ path: rel, offset, line }]);
+          store.applyChunk(rel, [], new MetricColumns(), { path: rel, offset, line });
           continue;
         }
         break; // a half-written last line: wait until it is complete

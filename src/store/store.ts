@@ -2,7 +2,7 @@
 import type { Database, SqlJsStatic, SqlValue, Statement } from 'sql.js';
 import type { ConfusionMatrix, DatasetProfile, Direction, Distribution, ParamValue, RunStatus } from '../core/model';
 import { decodeNumber, type TrackingEvent } from '../ingest/events';
-import type { MetricColumns, MetricPoint } from '../ingest/parse';
+import type { MetricColumns } from '../ingest/parse';
 import { MIGRATIONS, SCHEMA_VERSION } from './schema';
 import { queryRows } from './sql';
 
@@ -101,7 +101,6 @@ interface SeriesState {
 const BATCH_ROWS = 200;
 /** Points buffered before they are written (grouped by series); bounded so memory stays flat on huge logs. */
 const MAX_BUFFERED_POINTS = 200_000;
-const NO_ORIGIN: EventOrigin = { file: '', line: 0 };
 const nanToNull = (x: number): number | null => (Number.isNaN(x) ? null : x);
 const nullToNan = (x: SqlValue): number => (x === null ? NaN : Number(x));
 
@@ -171,30 +170,6 @@ export class TrackingStore {
 
   // ---------------------------------------------------------------- writing
 
-  /** Applies parsed events and metric points in one transaction. Returns the events it had to skip. */
-  apply(items: readonly { event: TrackingEvent | MetricPoint; origin: EventOrigin }[], offsets: readonly { path: string; offset: number; line: number }[] = []): IngestProblem[] {
-    const problems: IngestProblem[] = [];
-    this.db.exec('BEGIN');
-    try {
-      for (const { event, origin } of items) {
-        try {
-          if ('type' in event) this.applyEvent(event, origin);
-          else this.addPoint(event.runId, event.key, event.value, event.step, event.timestamp, origin);
-        } catch (e) {
-          problems.push({ ...origin, message: (e as Error).message });
-        }
-      }
-      this.flushPoints();
-      this.flushSeries();
-      for (const o of offsets) this.db.run('INSERT OR REPLACE INTO ingest_offsets (path, offset, line) VALUES (?, ?, ?)', [o.path, o.offset, o.line]);
-      this.db.exec('COMMIT');
-    } catch (e) {
-      this.db.exec('ROLLBACK');
-      throw e;
-    }
-    return problems;
-  }
-
   /**
    * Applies one chunk of a log file: its events in file order, then its fast-path metric points (a run's
    * run_created always precedes its points in its file), and the file's new offset, in one transaction.
@@ -213,7 +188,7 @@ export class TrackingStore {
       const { runIds, keys, values, steps, timestamps } = metrics;
       for (let i = 0; i < runIds.length; i++) {
         try {
-          this.addPoint(runIds[i], keys[i], values[i], steps[i], timestamps[i], NO_ORIGIN);
+          this.addPoint(runIds[i], keys[i], values[i], steps[i], timestamps[i]);
         } catch (e) {
           problems.push({ file, line: metrics.lines[i], message: (e as Error).message });
         }
@@ -281,7 +256,7 @@ export class TrackingStore {
         this.touch(e.runId, e.ts);
         return;
       case 'metric':
-        this.addPoint(e.runId, e.key, decodeNumber(e.value), e.step, e.timestamp, origin);
+        this.addPoint(e.runId, e.key, decodeNumber(e.value), e.step, e.timestamp);
         return;
       case 'dataset': {
         this.requireRun(e.runId);
@@ -362,7 +337,7 @@ export class TrackingStore {
     return m;
   }
 
-  private addPoint(runId: string, key: string, value: number, step: number, timestamp: number, _origin: EventOrigin): void {
+  private addPoint(runId: string, key: string, value: number, step: number, timestamp: number): void {
     // Consecutive points mostly belong to one run: remember its series map.
     let runSeries = this.lastRunSeries;
     if (runId !== this.lastRun || !runSeries) {
@@ -472,8 +447,7 @@ export class TrackingStore {
           this.db.run('INSERT OR REPLACE INTO params (run_id, key, value, value_type) VALUES (?, ?, ?, ?)', [r.runId, k, numeric ? String(n) : v, numeric ? 'number' : 'string']);
         }
         for (const [k, v] of Object.entries(r.tags)) this.db.run('INSERT OR REPLACE INTO tags (run_id, key, value) VALUES (?, ?, ?)', [r.runId, k, v]);
-        const origin0 = { file: sourceFile, line: 0 };
-        for (const [key, points] of Object.entries(r.metrics)) for (const p of points) this.addPoint(r.runId, key, p.value, p.step, p.timestamp, origin0);
+        for (const [key, points] of Object.entries(r.metrics)) for (const p of points) this.addPoint(r.runId, key, p.value, p.step, p.timestamp);
       }
       this.flushPoints();
       this.flushSeries();
