@@ -4,7 +4,7 @@
 // the same picture on a canvas.
 import { cellChange, type MatrixDiff } from '../../src/core/compare';
 import { h } from '../components/dom';
-import { cellSizeFor } from './heatmap';
+import { cellSizeFor, drawMatrixCanvas } from './heatmap';
 import { composite, parseColor, readableOn, rgba, type ChartColors } from './theme';
 
 /** "+3", "−2", "0" for counts; "+4.2" percentage points for shares. */
@@ -87,86 +87,13 @@ export function diffHeatmapTable(d: MatrixDiff, c: ChartColors, names: [string, 
 /** The same picture on a canvas, for "Save as PNG" (twice the CSS pixel size for crisp text). */
 export function diffHeatmapCanvas(d: MatrixDiff, c: ChartColors, title: string): HTMLCanvasElement {
   const paint = painter(c);
-  const n = d.labels.length;
   const max = maxAbs(d.diff);
-  const cell = Math.max(14, Math.min(64, Math.floor(880 / n)));
-  const font = Math.max(8, Math.min(13, Math.floor(cell * 0.34)));
-  const family = c.fontFamily;
-  const scratch = document.createElement('canvas').getContext('2d');
-  const measure = (s: string, px: number): number => {
-    if (!scratch) return s.length * px * 0.6;
-    scratch.font = `${px}px ${family}`;
-    return scratch.measureText(s).width;
-  };
-  const clip = (s: string, px: number, width: number): string => {
-    if (measure(s, px) <= width) return s;
-    let t = s;
-    while (t.length > 1 && measure(`${t}…`, px) > width) t = t.slice(0, -1);
-    return `${t}…`;
-  };
-  const labelFont = Math.max(9, Math.min(12, font + 1));
-  const labelW = Math.min(180, Math.max(...d.labels.map((l) => measure(l, labelFont))) + 8);
-  const pad = 16;
-  const axis = 22;
-  const titleH = 28;
-  const left = pad + axis + labelW;
-  const top = pad + titleH + axis + labelW;
-  const width = Math.max(left + n * cell + pad, 420);
-  const height = top + n * cell + pad + 22;
-  const scale = 2;
-  const canvas = document.createElement('canvas');
-  canvas.width = width * scale;
-  canvas.height = height * scale;
-  const ctx = canvas.getContext('2d');
-  if (!ctx) return canvas;
-  ctx.scale(scale, scale);
-  ctx.fillStyle = c.background;
-  ctx.fillRect(0, 0, width, height);
-  ctx.fillStyle = c.foreground;
-  ctx.textBaseline = 'middle';
-  ctx.font = `600 14px ${family}`;
-  ctx.fillText(clip(title, 14, width - 2 * pad), pad, pad + titleH / 2 - 4);
-  ctx.font = `600 12px ${family}`;
-  ctx.textAlign = 'center';
-  ctx.fillText('Predicted', left + (n * cell) / 2, pad + titleH + axis / 2);
-  ctx.save();
-  ctx.translate(pad + axis / 2, top + (n * cell) / 2);
-  ctx.rotate(-Math.PI / 2);
-  ctx.fillText('Actual', 0, 0);
-  ctx.restore();
-  ctx.font = `${labelFont}px ${family}`;
-  ctx.textAlign = 'right';
-  d.labels.forEach((l, i) => ctx.fillText(clip(l, labelFont, labelW - 8), left - 6, top + i * cell + cell / 2));
-  d.labels.forEach((l, j) => {
-    ctx.save();
-    ctx.translate(left + j * cell + cell / 2, top - 6);
-    ctx.rotate(-Math.PI / 2);
-    ctx.textAlign = 'left';
-    ctx.fillText(clip(l, labelFont, labelW - 8), 0, 0);
-    ctx.restore();
-  });
-  ctx.font = `${font}px ${family}`;
-  ctx.textAlign = 'center';
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j < n; j++) {
+  return drawMatrixCanvas({
+    labels: d.labels, colors: c, title, fontRatio: 0.34, minWidth: 420,
+    footer: `green: better (more on the diagonal, fewer off it), red: worse${d.mode === 'none' ? '' : '; percentage points'}`,
+    cellAt: (i, j, cell) => {
       const v = d.diff[i][j];
-      const p = paint(cellChange(i, j, v), max > 0 ? Math.abs(v) / max : 0);
-      const x = left + j * cell;
-      const y = top + i * cell;
-      ctx.fillStyle = p.background;
-      ctx.fillRect(x, y, cell, cell);
-      ctx.strokeStyle = c.lines;
-      ctx.lineWidth = i === j ? 1.5 : 0.5;
-      ctx.strokeRect(x + 0.25, y + 0.25, cell - 0.5, cell - 0.5);
-      if (cell >= 18) {
-        ctx.fillStyle = p.foreground;
-        ctx.fillText(diffText(v, d.mode, cell < 34), x + cell / 2, y + cell / 2);
-      }
-    }
-  }
-  ctx.textAlign = 'left';
-  ctx.font = `11px ${family}`;
-  ctx.fillStyle = c.foreground;
-  ctx.fillText(`green: better (more on the diagonal, fewer off it), red: worse${d.mode === 'none' ? '' : '; percentage points'}`, pad, height - pad);
-  return canvas;
+      return { ...paint(cellChange(i, j, v), max > 0 ? Math.abs(v) / max : 0), text: diffText(v, d.mode, cell < 34) };
+    },
+  });
 }

@@ -115,9 +115,37 @@ export function heatmapTable(m: HeatmapModel, c: ChartColors): HTMLTableElement 
 
 /** Draws the heat map on a canvas (for "Save as PNG"), at twice the CSS pixel size for crisp text. */
 export function heatmapCanvas(m: HeatmapModel, c: ChartColors, title: string): HTMLCanvasElement {
-  const n = m.labels.length;
+  const paint = painter(c);
+  return drawMatrixCanvas({
+    labels: m.labels, colors: c, title, fontRatio: 0.36, fitText: true,
+    cellAt: (i, j) => {
+      const v = m.values[i][j];
+      return { ...paint(heat(v, m.max)), text: cellText(v, m.mode, m.size) };
+    },
+  });
+}
+
+export interface MatrixCanvasOptions {
+  labels: readonly string[];
+  colors: ChartColors;
+  title: string;
+  /** Cell text size as a share of the cell. */
+  fontRatio: number;
+  /** Squeeze cell text that is wider than its cell. */
+  fitText?: boolean;
+  minWidth?: number;
+  /** A line below the matrix. */
+  footer?: string;
+  /** Colours and text of cell (i, j), given the cell size in CSS pixels. */
+  cellAt: (i: number, j: number, cell: number) => { background: string; foreground: string; text: string };
+}
+
+/** A square matrix on a canvas: title, axis titles, class labels (rows left, columns rotated above) and cells. */
+export function drawMatrixCanvas(o: MatrixCanvasOptions): HTMLCanvasElement {
+  const c = o.colors;
+  const n = o.labels.length;
   const cell = Math.max(14, Math.min(64, Math.floor(880 / n)));
-  const font = Math.max(8, Math.min(13, Math.floor(cell * 0.36)));
+  const font = Math.max(8, Math.min(13, Math.floor(cell * o.fontRatio)));
   const scratch = document.createElement('canvas').getContext('2d');
   const family = c.fontFamily;
   const measure = (s: string, px: number): number => {
@@ -132,14 +160,14 @@ export function heatmapCanvas(m: HeatmapModel, c: ChartColors, title: string): H
     return `${t}…`;
   };
   const labelFont = Math.max(9, Math.min(12, font + 1));
-  const labelW = Math.min(180, Math.max(...m.labels.map((l) => measure(l, labelFont))) + 8);
+  const labelW = Math.min(180, Math.max(...o.labels.map((l) => measure(l, labelFont))) + 8);
   const pad = 16;
   const axis = 22;
   const titleH = 28;
   const left = pad + axis + labelW;
   const top = pad + titleH + axis + labelW;
-  const width = left + n * cell + pad;
-  const height = top + n * cell + pad;
+  const width = Math.max(left + n * cell + pad, o.minWidth ?? 0);
+  const height = top + n * cell + pad + (o.footer ? 22 : 0);
   const scale = 2;
   const canvas = document.createElement('canvas');
   canvas.width = width * scale;
@@ -152,7 +180,7 @@ export function heatmapCanvas(m: HeatmapModel, c: ChartColors, title: string): H
   ctx.fillStyle = c.foreground;
   ctx.textBaseline = 'middle';
   ctx.font = `600 14px ${family}`;
-  ctx.fillText(clip(title, 14, width - 2 * pad), pad, pad + titleH / 2 - 4);
+  ctx.fillText(clip(o.title, 14, width - 2 * pad), pad, pad + titleH / 2 - 4);
   // Axis titles.
   ctx.font = `600 12px ${family}`;
   ctx.textAlign = 'center';
@@ -165,8 +193,8 @@ export function heatmapCanvas(m: HeatmapModel, c: ChartColors, title: string): H
   // Class labels: rows on the left, columns rotated above.
   ctx.font = `${labelFont}px ${family}`;
   ctx.textAlign = 'right';
-  m.labels.forEach((l, i) => ctx.fillText(clip(l, labelFont, labelW - 8), left - 6, top + i * cell + cell / 2));
-  m.labels.forEach((l, j) => {
+  o.labels.forEach((l, i) => ctx.fillText(clip(l, labelFont, labelW - 8), left - 6, top + i * cell + cell / 2));
+  o.labels.forEach((l, j) => {
     ctx.save();
     ctx.translate(left + j * cell + cell / 2, top - 6);
     ctx.rotate(-Math.PI / 2);
@@ -175,14 +203,11 @@ export function heatmapCanvas(m: HeatmapModel, c: ChartColors, title: string): H
     ctx.restore();
   });
   // Cells.
-  const paint = painter(c);
   ctx.textAlign = 'center';
   ctx.font = `${font}px ${family}`;
-  const showText = cell >= 18;
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < n; j++) {
-      const v = m.values[i][j];
-      const p = paint(heat(v, m.max));
+      const p = o.cellAt(i, j, cell);
       const x = left + j * cell;
       const y = top + i * cell;
       ctx.fillStyle = p.background;
@@ -190,11 +215,18 @@ export function heatmapCanvas(m: HeatmapModel, c: ChartColors, title: string): H
       ctx.strokeStyle = c.lines;
       ctx.lineWidth = i === j ? 1.5 : 0.5;
       ctx.strokeRect(x + 0.25, y + 0.25, cell - 0.5, cell - 0.5);
-      if (showText) {
+      if (cell >= 18) {
         ctx.fillStyle = p.foreground;
-        ctx.fillText(cellText(v, m.mode, m.size), x + cell / 2, y + cell / 2, cell - 2);
+        if (o.fitText) ctx.fillText(p.text, x + cell / 2, y + cell / 2, cell - 2);
+        else ctx.fillText(p.text, x + cell / 2, y + cell / 2);
       }
     }
+  }
+  if (o.footer) {
+    ctx.textAlign = 'left';
+    ctx.font = `11px ${family}`;
+    ctx.fillStyle = c.foreground;
+    ctx.fillText(o.footer, pad, height - pad);
   }
   return canvas;
 }

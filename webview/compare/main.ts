@@ -20,6 +20,7 @@ import { MetricsSection } from './sections/metrics';
 import { ParamsSection } from './sections/params';
 import { RelationsSection } from './sections/relations';
 import { parseCompareUi, type CompareUi } from './uiState';
+import { f64 } from '../components/wire';
 
 // A blocked style or script would silently break the page: report it (the UI test checks for none).
 let cspViolations = 0;
@@ -201,14 +202,6 @@ function render(next: CompareViewState): void {
     restored = true;
     requestAnimationFrame(() => window.scrollTo(0, ui.scrollY));
   }
-}
-
-/** Typed arrays arrive as such from VS Code >= 1.57; older hosts send them JSON-encoded. */
-function f64(x: unknown): Float64Array {
-  if (x instanceof Float64Array) return x;
-  if (ArrayBuffer.isView(x)) return Float64Array.from(x as unknown as ArrayLike<number>);
-  const values = Array.isArray(x) ? x : typeof x === 'object' && x !== null ? Object.values(x) : [];
-  return Float64Array.from(values, (v) => (v === null ? NaN : Number(v)));
 }
 
 window.addEventListener('message', (e: MessageEvent<CompareToWebview>) => {

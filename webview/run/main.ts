@@ -14,6 +14,7 @@ import { MetricsSection } from './sections/metrics';
 import { OverviewSection } from './sections/overview';
 import { ParamsSection } from './sections/params';
 import { parseUiState, type UiState } from './uiState';
+import { f64 } from '../components/wire';
 
 // A blocked style or script would silently break the page: report it (the UI test checks for none).
 let cspViolations = 0;
@@ -115,14 +116,6 @@ function missing(id: string, message: string): void {
   app.replaceChildren(h('div', { class: 'missing' }, h('h1', null, 'Run not found'), h('p', null, message),
     h('p', { class: 'muted' }, 'The panel updates by itself if the run appears (for example after "MLOps: Rebuild Store").')));
   document.body.dataset.ready = 'missing';
-}
-
-/** Typed arrays arrive as such from VS Code >= 1.57; older hosts send them JSON-encoded. */
-function f64(x: unknown): Float64Array {
-  if (x instanceof Float64Array) return x;
-  if (ArrayBuffer.isView(x)) return Float64Array.from(x as unknown as ArrayLike<number>);
-  const values = Array.isArray(x) ? x : typeof x === 'object' && x !== null ? Object.values(x) : [];
-  return Float64Array.from(values, (v) => (v === null ? NaN : Number(v)));
 }
 
 window.addEventListener('message', (e: MessageEvent<RunToWebview>) => {

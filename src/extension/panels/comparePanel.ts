@@ -6,7 +6,7 @@
 // store or the selection changes (debounced), and answers requests for metric histories and matrices.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { saveExport } from './files';
+import { handleCommonMessage } from './files';
 import { decimateMinMax, pick } from '../../core/compare';
 import { formatRelative, shortId } from '../../core/format';
 import { assertNever } from '../../protocol/common';
@@ -225,16 +225,10 @@ export class ComparePanel implements vscode.Disposable {
       case 'setFollow':
         this.follow = msg.follow;
         return;
-      case 'copyText': {
-        const what = msg.what;
-        void vscode.env.clipboard.writeText(msg.text).then(() => vscode.window.setStatusBarMessage(`$(copy) Copied ${what ?? 'to the clipboard'}`, 3000));
-        return;
-      }
+      case 'copyText':
       case 'savePng':
-        void this.saveFile(msg.name, 'png', Buffer.from(msg.dataUrl.slice(msg.dataUrl.indexOf(',') + 1), 'base64'));
-        return;
       case 'saveCsv':
-        void this.saveFile(msg.name, 'csv', Buffer.from(msg.csv, 'utf8'));
+        void handleCommonMessage(msg, this.deps.host.workspaceFolder?.uri, this.deps.output);
         return;
       default:
         assertNever(msg, 'compare panel message');
@@ -302,9 +296,6 @@ export class ComparePanel implements vscode.Disposable {
     this.setRuns([...this.runIds, ...picked.map((p) => p.runId)]);
   }
 
-  private saveFile(name: string, ext: 'png' | 'csv', bytes: Uint8Array): Promise<void> {
-    return saveExport(this.deps.host.workspaceFolder?.uri, this.deps.output, name, ext, bytes);
-  }
 
 }
 

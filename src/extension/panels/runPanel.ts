@@ -4,7 +4,7 @@
 // the store changes (debounced), and answers requests for metric histories, notes, copies and saves.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { saveExport } from './files';
+import { handleCommonMessage } from './files';
 import { formatRelative, shortId } from '../../core/format';
 import { LIMITS, MLOPS_DIR, RUNS_DIR, makeEvent, type NoteSet } from '../../ingest/events';
 import { appendEvents } from '../../ingest/writer';
@@ -183,16 +183,10 @@ export class RunPanel implements vscode.Disposable {
       case 'openRun':
         void vscode.commands.executeCommand(Commands.openRun, msg.runId);
         return;
-      case 'copyText': {
-        const what = msg.what;
-        void vscode.env.clipboard.writeText(msg.text).then(() => vscode.window.setStatusBarMessage(`$(copy) Copied ${what ?? 'to the clipboard'}`, 3000));
-        return;
-      }
+      case 'copyText':
       case 'savePng':
-        void this.saveFile(msg.name, 'png', Buffer.from(msg.dataUrl.slice(msg.dataUrl.indexOf(',') + 1), 'base64'));
-        return;
       case 'saveCsv':
-        void this.saveFile(msg.name, 'csv', Buffer.from(msg.csv, 'utf8'));
+        void handleCommonMessage(msg, this.deps.host.workspaceFolder?.uri, this.deps.output);
         return;
       default:
         assertNever(msg, 'run panel message');
@@ -244,9 +238,6 @@ export class RunPanel implements vscode.Disposable {
     }
   }
 
-  private saveFile(name: string, ext: 'png' | 'csv', bytes: Uint8Array): Promise<void> {
-    return saveExport(this.deps.host.workspaceFolder?.uri, this.deps.output, name, ext, bytes);
-  }
 
 }
 
